@@ -1,0 +1,69 @@
+//! The generated bindings: every operation of the Agent Server API, exactly as the
+//! (normalized) spec describes it.
+//!
+//! This is the layer under the ergonomic client: complete, typed, and one-to-one with the
+//! HTTP API. Each operation is a method on [`Client`] that returns a builder; set its
+//! parameters and `.send().await` it. Request and response types live in [`types`], each with
+//! a `builder()` of its own, and all of them derive `serde` and `schemars::JsonSchema`.
+//!
+//! The code is generated at build time by `build.rs` from `openapi.json`; see the `codegen`
+//! crate for the normalization applied first (clean operation names, fixes where the
+//! published spec disagrees with the server, request types that send only what was set).
+//!
+//! [`Hooks`] is how the generated client reaches code of ours around each request.
+
+#![allow(
+    missing_docs,
+    clippy::all,
+    clippy::pedantic,
+    rustdoc::bare_urls,
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags
+)]
+
+use std::{fmt, sync::Arc};
+
+include!(concat!(env!("OUT_DIR"), "/raw.rs"));
+
+/// A callback told the operation id and the HTTP status (or `None` when no response arrived)
+/// of every request the generated client completes.
+pub type ResponseObserver = dyn Fn(&'static str, Option<reqwest::StatusCode>) + Send + Sync;
+
+/// What the generated [`Client`] runs around each request.
+#[derive(Clone, Default)]
+pub struct Hooks {
+    on_response: Option<Arc<ResponseObserver>>,
+}
+
+impl Hooks {
+    /// Calls `observer` after every request with the operation id (e.g. `"create_run"`) and
+    /// the status of the response, if one arrived.
+    pub fn on_response(
+        mut self,
+        observer: impl Fn(&'static str, Option<reqwest::StatusCode>) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_response = Some(Arc::new(observer));
+        self
+    }
+}
+
+impl fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hooks")
+            .field("on_response", &self.on_response.is_some())
+            .finish()
+    }
+}
+
+impl ClientHooks<Hooks> for Client {
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        if let Some(observer) = &self.inner.on_response {
+            observer(info.operation_id, result.as_ref().ok().map(|r| r.status()));
+        }
+        Ok(())
+    }
+}
