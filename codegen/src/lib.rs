@@ -95,8 +95,13 @@ fn generate_normalized(normalized: &serde_json::Value) -> Result<String, Error> 
             ));
         }
     };
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| Error::new("progenitor", "", format!("generated code does not parse: {e}")))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::new(
+            "progenitor",
+            "",
+            format!("generated code does not parse: {e}"),
+        )
+    })?;
     syn::visit_mut::VisitMut::visit_file_mut(&mut Edition2024, &mut file);
     Ok(prettyplease::unparse(&file))
 }

@@ -137,13 +137,21 @@ fn schema_roots(spec: &mut Value) -> Vec<(String, &mut Value)> {
     roots
 }
 
-fn parameter_schema<'a>(at: String, param: &'a mut Value, roots: &mut Vec<(String, &'a mut Value)>) {
+fn parameter_schema<'a>(
+    at: String,
+    param: &'a mut Value,
+    roots: &mut Vec<(String, &'a mut Value)>,
+) {
     if let Some(schema) = param.get_mut("schema") {
         roots.push((join(&at, "schema"), schema));
     }
 }
 
-fn content_schemas<'a>(at: String, holder: &'a mut Value, roots: &mut Vec<(String, &'a mut Value)>) {
+fn content_schemas<'a>(
+    at: String,
+    holder: &'a mut Value,
+    roots: &mut Vec<(String, &'a mut Value)>,
+) {
     let Some(Value::Object(content)) = holder.get_mut("content") else {
         return;
     };
@@ -156,7 +164,9 @@ fn content_schemas<'a>(at: String, holder: &'a mut Value, roots: &mut Vec<(Strin
 }
 
 /// Every operation of the document as `(pointer, path, method, operation)`.
-pub(crate) fn operations(spec: &mut Value) -> Vec<(String, String, String, &mut Map<String, Value>)> {
+pub(crate) fn operations(
+    spec: &mut Value,
+) -> Vec<(String, String, String, &mut Map<String, Value>)> {
     let mut ops = Vec::new();
     if let Some(Value::Object(paths)) = spec.get_mut("paths") {
         for (path, item) in paths.iter_mut() {

@@ -101,7 +101,10 @@ fn tidy(tokens: impl ToTokens) -> String {
             ' ' => {
                 let prev = s.chars().last();
                 let next = chars[i + 1..].iter().find(|c| **c != ' ').copied();
-                if prev.is_some_and(word) && next.is_some_and(word) || prev == Some('=') || next == Some('=') {
+                if prev.is_some_and(word) && next.is_some_and(word)
+                    || prev == Some('=')
+                    || next == Some('=')
+                {
                     s.push(' ');
                 }
             }
@@ -134,7 +137,9 @@ fn tidy(tokens: impl ToTokens) -> String {
     ] {
         s = s.replace(from, to);
     }
-    s.trim_start_matches("::").trim_end_matches(", ").to_string()
+    s.trim_start_matches("::")
+        .trim_end_matches(", ")
+        .to_string()
 }
 
 fn serde_attrs(attrs: &[syn::Attribute]) -> Vec<String> {
@@ -150,7 +155,10 @@ fn doc_text(attrs: &[syn::Attribute]) -> String {
     for a in attrs {
         if let syn::Meta::NameValue(nv) = &a.meta
             && nv.path.is_ident("doc")
-            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value
+            && let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
         {
             out.push_str(&s.value());
             out.push('\n');
@@ -212,16 +220,25 @@ fn locations(spec: &Value) -> BTreeMap<(String, String), String> {
         return out;
     };
     for item in paths.values() {
-        let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+        let shared = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for op in item.as_object().into_iter().flat_map(|m| m.values()) {
             let Some(id) = op.get("operationId").and_then(Value::as_str) else {
                 continue;
             };
-            let own = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+            let own = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             for p in shared.iter().chain(own.iter()) {
-                if let (Some(name), Some(location)) =
-                    (p.get("name").and_then(Value::as_str), p.get("in").and_then(Value::as_str))
-                {
+                if let (Some(name), Some(location)) = (
+                    p.get("name").and_then(Value::as_str),
+                    p.get("in").and_then(Value::as_str),
+                ) {
                     out.insert((id.to_string(), name.to_string()), location.to_string());
                 }
             }
@@ -275,7 +292,8 @@ impl Surface {
         let mut surface = Surface::default();
         for item in &file.items {
             let syn::Item::Impl(imp) = item else { continue };
-            let is_client = matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+            let is_client =
+                matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
             if !is_client || imp.trait_.is_some() {
                 continue;
             }
@@ -284,15 +302,26 @@ impl Surface {
                 _ => None,
             }) {
                 let doc = doc_text(&f.attrs);
-                let Some(rest) = doc.split("Sends a `").nth(1) else { continue };
+                let Some(rest) = doc.split("Sends a `").nth(1) else {
+                    continue;
+                };
                 let method = rest.split('`').next().unwrap_or_default().to_string();
-                let path = rest.split("request to `").nth(1).and_then(|r| r.split('`').next()).unwrap_or_default().to_string();
+                let path = rest
+                    .split("request to `")
+                    .nth(1)
+                    .and_then(|r| r.split('`').next())
+                    .unwrap_or_default()
+                    .to_string();
                 let name = f.sig.ident.to_string();
                 let builder_name = snake_to_pascal(&name);
                 let (strukt, fns) = builders
                     .get(&builder_name)
                     .ok_or_else(|| format!("no builder `{builder_name}` for `{name}`"))?;
-                let setter = |field: &str| fns.iter().find(|f| f.sig.ident == field).and_then(|f| setter_target(f));
+                let setter = |field: &str| {
+                    fns.iter()
+                        .find(|f| f.sig.ident == field)
+                        .and_then(|f| setter_target(f))
+                };
                 let mut op = Operation {
                     name: name.clone(),
                     method,
@@ -317,7 +346,14 @@ impl Surface {
                     op.params.push(Param {
                         location: locations
                             .get(&(name.clone(), fname.clone()))
-                            .or_else(|| locations.iter().find(|((o, p), _)| *o == name && p.replace('-', "_").to_lowercase() == fname).map(|(_, l)| l))
+                            .or_else(|| {
+                                locations
+                                    .iter()
+                                    .find(|((o, p), _)| {
+                                        *o == name && p.replace('-', "_").to_lowercase() == fname
+                                    })
+                                    .map(|(_, l)| l)
+                            })
                             .cloned()
                             .unwrap_or_else(|| "?".into()),
                         required: !is_option(stored),
@@ -329,7 +365,10 @@ impl Surface {
                     && let syn::ReturnType::Type(_, ret) = &send.sig.output
                 {
                     let ret = tidy(ret);
-                    let inner = ret.strip_prefix("Result<").and_then(|r| r.strip_suffix('>')).unwrap_or(&ret);
+                    let inner = ret
+                        .strip_prefix("Result<")
+                        .and_then(|r| r.strip_suffix('>'))
+                        .unwrap_or(&ret);
                     // `ResponseValue<T>, Error<E>`: split at the top-level comma.
                     let mut depth = 0;
                     let split = inner.char_indices().find(|(_, c)| {
@@ -345,8 +384,16 @@ impl Surface {
                         Some((i, _)) => (inner[..i].trim(), inner[i + 1..].trim()),
                         None => (inner, ""),
                     };
-                    op.response = ok.strip_prefix("ResponseValue<").and_then(|r| r.strip_suffix('>')).unwrap_or(ok).to_string();
-                    op.error = err.strip_prefix("Error<").and_then(|r| r.strip_suffix('>')).unwrap_or(err).to_string();
+                    op.response = ok
+                        .strip_prefix("ResponseValue<")
+                        .and_then(|r| r.strip_suffix('>'))
+                        .unwrap_or(ok)
+                        .to_string();
+                    op.error = err
+                        .strip_prefix("Error<")
+                        .and_then(|r| r.strip_suffix('>'))
+                        .unwrap_or(err)
+                        .to_string();
                 }
                 surface.operations.push(op);
             }
@@ -362,7 +409,11 @@ impl Surface {
                         .iter()
                         .enumerate()
                         .map(|(i, f)| Member {
-                            name: f.ident.as_ref().map(|i| i.to_string()).unwrap_or_else(|| i.to_string()),
+                            name: f
+                                .ident
+                                .as_ref()
+                                .map(|i| i.to_string())
+                                .unwrap_or_else(|| i.to_string()),
                             ty: Some(tidy(&f.ty)),
                             attrs: serde_attrs(&f.attrs),
                         })
@@ -417,8 +468,15 @@ impl Surface {
                 let _ = writeln!(out, "    {a}");
             }
             for m in &t.members {
-                let ty = m.ty.as_deref().map(|t| format!(": {t}")).unwrap_or_default();
-                let attrs = if m.attrs.is_empty() { String::new() } else { format!("  {}", m.attrs.join(" ")) };
+                let ty =
+                    m.ty.as_deref()
+                        .map(|t| format!(": {t}"))
+                        .unwrap_or_default();
+                let attrs = if m.attrs.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {}", m.attrs.join(" "))
+                };
                 let _ = writeln!(out, "  - {}{ty}{attrs}", m.name);
             }
         }
@@ -428,8 +486,16 @@ impl Surface {
     /// A human-readable report of what changed from `old` to `self`.
     pub fn diff(&self, old: &Surface) -> String {
         let mut out = String::new();
-        let old_ops: BTreeMap<_, _> = old.operations.iter().map(|o| (o.name.as_str(), o)).collect();
-        let new_ops: BTreeMap<_, _> = self.operations.iter().map(|o| (o.name.as_str(), o)).collect();
+        let old_ops: BTreeMap<_, _> = old
+            .operations
+            .iter()
+            .map(|o| (o.name.as_str(), o))
+            .collect();
+        let new_ops: BTreeMap<_, _> = self
+            .operations
+            .iter()
+            .map(|o| (o.name.as_str(), o))
+            .collect();
         let mut section = |title: &str, lines: Vec<String>| {
             if !lines.is_empty() {
                 let _ = writeln!(out, "{title}:");
@@ -438,26 +504,59 @@ impl Surface {
                 }
             }
         };
-        section("Operations added", new_ops.iter().filter(|(n, _)| !old_ops.contains_key(*n)).map(|(n, o)| format!("{n} ({} {})", o.method, o.path)).collect());
-        section("Operations removed", old_ops.iter().filter(|(n, _)| !new_ops.contains_key(*n)).map(|(n, o)| format!("{n} ({} {})", o.method, o.path)).collect());
+        section(
+            "Operations added",
+            new_ops
+                .iter()
+                .filter(|(n, _)| !old_ops.contains_key(*n))
+                .map(|(n, o)| format!("{n} ({} {})", o.method, o.path))
+                .collect(),
+        );
+        section(
+            "Operations removed",
+            old_ops
+                .iter()
+                .filter(|(n, _)| !new_ops.contains_key(*n))
+                .map(|(n, o)| format!("{n} ({} {})", o.method, o.path))
+                .collect(),
+        );
         let mut changed = Vec::new();
         for (name, new) in &new_ops {
-            let Some(old) = old_ops.get(name) else { continue };
+            let Some(old) = old_ops.get(name) else {
+                continue;
+            };
             if old == new {
                 continue;
             }
             let mut what = Vec::new();
-            if (old.method.as_str(), old.path.as_str()) != (new.method.as_str(), new.path.as_str()) {
-                what.push(format!("route {} {} -> {} {}", old.method, old.path, new.method, new.path));
+            if (old.method.as_str(), old.path.as_str()) != (new.method.as_str(), new.path.as_str())
+            {
+                what.push(format!(
+                    "route {} {} -> {} {}",
+                    old.method, old.path, new.method, new.path
+                ));
             }
             for p in &new.params {
                 match old.params.iter().find(|q| q.name == p.name) {
                     None => what.push(format!("param {} added ({}: {})", p.name, p.location, p.ty)),
-                    Some(q) if q != p => what.push(format!("param {} {}{}: {} -> {}{}: {}", p.name, q.location, if q.required { "" } else { "?" }, q.ty, p.location, if p.required { "" } else { "?" }, p.ty)),
+                    Some(q) if q != p => what.push(format!(
+                        "param {} {}{}: {} -> {}{}: {}",
+                        p.name,
+                        q.location,
+                        if q.required { "" } else { "?" },
+                        q.ty,
+                        p.location,
+                        if p.required { "" } else { "?" },
+                        p.ty
+                    )),
                     _ => {}
                 }
             }
-            for q in old.params.iter().filter(|q| !new.params.iter().any(|p| p.name == q.name)) {
+            for q in old
+                .params
+                .iter()
+                .filter(|q| !new.params.iter().any(|p| p.name == q.name))
+            {
                 what.push(format!("param {} removed", q.name));
             }
             if old.body != new.body {
@@ -474,24 +573,57 @@ impl Surface {
         section("Operations changed", changed);
         let old_types: BTreeMap<_, _> = old.types.iter().map(|t| (t.name.as_str(), t)).collect();
         let new_types: BTreeMap<_, _> = self.types.iter().map(|t| (t.name.as_str(), t)).collect();
-        section("Types added", new_types.keys().filter(|n| !old_types.contains_key(*n)).map(|n| n.to_string()).collect());
-        section("Types removed", old_types.keys().filter(|n| !new_types.contains_key(*n)).map(|n| n.to_string()).collect());
+        section(
+            "Types added",
+            new_types
+                .keys()
+                .filter(|n| !old_types.contains_key(*n))
+                .map(|n| n.to_string())
+                .collect(),
+        );
+        section(
+            "Types removed",
+            old_types
+                .keys()
+                .filter(|n| !new_types.contains_key(*n))
+                .map(|n| n.to_string())
+                .collect(),
+        );
         let mut changed = Vec::new();
         for (name, new) in &new_types {
-            let Some(old) = old_types.get(name) else { continue };
+            let Some(old) = old_types.get(name) else {
+                continue;
+            };
             if old == new {
                 continue;
             }
             let mut what = Vec::new();
             for m in &new.members {
                 match old.members.iter().find(|o| o.name == m.name) {
-                    None => what.push(format!("+{}{}", m.name, m.ty.as_deref().map(|t| format!(": {t}")).unwrap_or_default())),
-                    Some(o) if o.ty != m.ty => what.push(format!("{}: {} -> {}", m.name, o.ty.as_deref().unwrap_or("()"), m.ty.as_deref().unwrap_or("()"))),
-                    Some(o) if o.attrs != m.attrs => what.push(format!("{}: serde {:?} -> {:?}", m.name, o.attrs, m.attrs)),
+                    None => what.push(format!(
+                        "+{}{}",
+                        m.name,
+                        m.ty.as_deref()
+                            .map(|t| format!(": {t}"))
+                            .unwrap_or_default()
+                    )),
+                    Some(o) if o.ty != m.ty => what.push(format!(
+                        "{}: {} -> {}",
+                        m.name,
+                        o.ty.as_deref().unwrap_or("()"),
+                        m.ty.as_deref().unwrap_or("()")
+                    )),
+                    Some(o) if o.attrs != m.attrs => {
+                        what.push(format!("{}: serde {:?} -> {:?}", m.name, o.attrs, m.attrs))
+                    }
                     _ => {}
                 }
             }
-            for o in old.members.iter().filter(|o| !new.members.iter().any(|m| m.name == o.name)) {
+            for o in old
+                .members
+                .iter()
+                .filter(|o| !new.members.iter().any(|m| m.name == o.name))
+            {
                 what.push(format!("-{}", o.name));
             }
             if old.attrs != new.attrs {

@@ -48,14 +48,21 @@ mod tests {
 
     #[test]
     fn const_becomes_enum() {
-        let spec = json!({"components": {"schemas": {"S": {"type": "string", "const": "success"}}}});
+        let spec =
+            json!({"components": {"schemas": {"S": {"type": "string", "const": "success"}}}});
         let (out, _) = run_one(&PASS, spec).unwrap();
-        assert_eq!(out["components"]["schemas"]["S"], json!({"type": "string", "enum": ["success"]}));
+        assert_eq!(
+            out["components"]["schemas"]["S"],
+            json!({"type": "string", "enum": ["success"]})
+        );
     }
 
     #[test]
     fn conflicting_enum_is_an_error() {
         let spec = json!({"components": {"schemas": {"S": {"const": "a", "enum": ["b"]}}}});
-        assert_eq!(run_one(&PASS, spec).unwrap_err().pointer, "/components/schemas/S/const");
+        assert_eq!(
+            run_one(&PASS, spec).unwrap_err().pointer,
+            "/components/schemas/S/const"
+        );
     }
 }

@@ -48,7 +48,10 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
                 .cloned()
                 .collect();
             content.retain(|k, _| k == "application/json");
-            log.push((at, format!("kept application/json, dropped {}", dropped.join(", "))));
+            log.push((
+                at,
+                format!("kept application/json, dropped {}", dropped.join(", ")),
+            ));
         }
     }
     if let Some((at, message)) = error {

@@ -13,12 +13,36 @@ pub(super) const PASS: Pass = Pass {
 
 /// `(method, path, reason)` of every operation the SDK deliberately does not generate.
 pub const DROPPED_OPERATIONS: &[(&str, &str, &str)] = &[
-    ("post", "/mcp/", "MCP JSON-RPC transport for MCP clients, not an SDK concern; it has two success types (200 JSON, 202 empty), which makes progenitor panic"),
-    ("get", "/mcp/", "MCP transport: only answers 405, documents no success response"),
-    ("delete", "/mcp/", "MCP transport: only answers 404, documents no success response"),
-    ("post", "/a2a/{assistant_id}", "A2A JSON-RPC for agent-to-agent clients; JSON or SSE chosen by Accept, which a typed binding cannot express"),
-    ("get", "/docs", "interactive HTML documentation for browsers"),
-    ("get", "/metrics", "Prometheus/JSON metrics for scrapers, not for API clients"),
+    (
+        "post",
+        "/mcp/",
+        "MCP JSON-RPC transport for MCP clients, not an SDK concern; it has two success types (200 JSON, 202 empty), which makes progenitor panic",
+    ),
+    (
+        "get",
+        "/mcp/",
+        "MCP transport: only answers 405, documents no success response",
+    ),
+    (
+        "delete",
+        "/mcp/",
+        "MCP transport: only answers 404, documents no success response",
+    ),
+    (
+        "post",
+        "/a2a/{assistant_id}",
+        "A2A JSON-RPC for agent-to-agent clients; JSON or SSE chosen by Accept, which a typed binding cannot express",
+    ),
+    (
+        "get",
+        "/docs",
+        "interactive HTML documentation for browsers",
+    ),
+    (
+        "get",
+        "/metrics",
+        "Prometheus/JSON metrics for scrapers, not for API clients",
+    ),
 ];
 
 fn run(ctx: &mut Ctx) -> Result<(), Error> {
@@ -30,7 +54,10 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
         let removed = match paths.get_mut(*path) {
             Some(Value::Object(item)) => {
                 let removed = item.remove(*method).is_some();
-                if !item.keys().any(|k| crate::pointer::HTTP_METHODS.contains(&k.as_str())) {
+                if !item
+                    .keys()
+                    .any(|k| crate::pointer::HTTP_METHODS.contains(&k.as_str()))
+                {
                     paths.remove(*path);
                 }
                 removed
@@ -67,7 +94,10 @@ mod tests {
     #[test]
     fn drops_listed_operations_and_empty_paths() {
         let (out, changes) = run_one(&PASS, all_dropped()).unwrap();
-        assert_eq!(out, json!({"paths": {"/ok": {"get": {"operationId": "ok"}}}}));
+        assert_eq!(
+            out,
+            json!({"paths": {"/ok": {"get": {"operationId": "ok"}}}})
+        );
         assert_eq!(changes.len(), DROPPED_OPERATIONS.len());
     }
 

@@ -74,7 +74,8 @@ mod tests {
         }}});
         let (out, changes) = run_one(&PASS, spec).unwrap();
         assert_eq!(
-            out.pointer("/components/schemas/A/properties/config").unwrap(),
+            out.pointer("/components/schemas/A/properties/config")
+                .unwrap(),
             &json!({"allOf": [{"$ref": "#/components/schemas/Config"}], "description": "the config"})
         );
         assert_eq!(changes.len(), 1, "the different object is left alone");

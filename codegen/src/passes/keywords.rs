@@ -17,13 +17,39 @@ pub(super) const PASS: Pass = Pass {
 /// Schema keywords that the later passes handle or that progenitor reads correctly.
 const KNOWN: &[&str] = &[
     // structure
-    "type", "properties", "required", "items", "additionalProperties", "enum", "const",
-    "anyOf", "oneOf", "allOf", "$ref", "nullable", "format",
+    "type",
+    "properties",
+    "required",
+    "items",
+    "additionalProperties",
+    "enum",
+    "const",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "$ref",
+    "nullable",
+    "format",
     // validation progenitor/typify understand
-    "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems",
-    "minProperties", "maxProperties", "uniqueItems", "multipleOf",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "uniqueItems",
+    "multipleOf",
     // annotations
-    "title", "description", "default", "deprecated", "example", "readOnly", "writeOnly",
+    "title",
+    "description",
+    "default",
+    "deprecated",
+    "example",
+    "readOnly",
+    "writeOnly",
 ];
 
 fn run(ctx: &mut Ctx) -> Result<(), Error> {
@@ -65,7 +91,13 @@ mod tests {
         let spec = json!({"components": {"schemas": {"A": {"type": "object",
             "properties": {"x": {"type": "array", "prefixItems": [{"type": "string"}]}}}}}});
         let err = run_one(&PASS, spec).unwrap_err();
-        assert_eq!(err.pointer, "/components/schemas/A/properties/x/prefixItems");
-        assert!(err.to_string().contains("unknown schema keyword `prefixItems`"));
+        assert_eq!(
+            err.pointer,
+            "/components/schemas/A/properties/x/prefixItems"
+        );
+        assert!(
+            err.to_string()
+                .contains("unknown schema keyword `prefixItems`")
+        );
     }
 }

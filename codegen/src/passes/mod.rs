@@ -14,6 +14,7 @@ mod drop_ops;
 mod inline_refs;
 mod keywords;
 mod nulls;
+mod optional_objects;
 mod ref_siblings;
 mod rename_ops;
 mod request_defaults;
@@ -96,6 +97,7 @@ pub const PASSES: &[Pass] = &[
     constants::PASS,
     inline_refs::PASS,
     request_defaults::PASS,
+    optional_objects::PASS,
     titles::PASS,
     rename_ops::PASS,
 ];
@@ -150,7 +152,10 @@ pub(crate) mod util {
                     let v = if k == "properties" {
                         match v {
                             Value::Object(props) => Value::Object(
-                                props.iter().map(|(name, s)| (name.clone(), shape(s))).collect(),
+                                props
+                                    .iter()
+                                    .map(|(name, s)| (name.clone(), shape(s)))
+                                    .collect(),
                             ),
                             other => other.clone(),
                         }

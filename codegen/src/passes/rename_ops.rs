@@ -23,25 +23,64 @@ pub(super) const PASS: Pass = Pass {
 
 /// `(server operationId, name in the SDK)`.
 pub const OVERRIDES: &[(&str, &str)] = &[
-    ("patch_assistant_assistants__assistant_id__patch", "update_assistant"),
-    ("get_assistant_subgraphs_assistants__assistant_id__subgraphs__namespace__get", "get_assistant_subgraphs_by_namespace"),
-    ("get_assistant_versions_assistants__assistant_id__versions_get", "search_assistant_versions"),
-    ("set_latest_assistant_version_assistants__assistant_id__versions_post", "set_latest_assistant_version"),
+    (
+        "patch_assistant_assistants__assistant_id__patch",
+        "update_assistant",
+    ),
+    (
+        "get_assistant_subgraphs_assistants__assistant_id__subgraphs__namespace__get",
+        "get_assistant_subgraphs_by_namespace",
+    ),
+    (
+        "get_assistant_versions_assistants__assistant_id__versions_get",
+        "search_assistant_versions",
+    ),
+    (
+        "set_latest_assistant_version_assistants__assistant_id__versions_post",
+        "set_latest_assistant_version",
+    ),
     ("patch_thread_threads__thread_id__patch", "update_thread"),
-    ("get_latest_thread_state_threads__thread_id__state_get", "get_thread_state"),
-    ("post_thread_state_at_checkpoint_threads__thread_id__state__checkpoint_id__get", "get_thread_state_for_checkpoint"),
-    ("get_thread_history_post_threads__thread_id__history_post", "search_thread_history"),
-    ("copy_thread_post_threads__thread_id__copy_post", "copy_thread"),
+    (
+        "get_latest_thread_state_threads__thread_id__state_get",
+        "get_thread_state",
+    ),
+    (
+        "post_thread_state_at_checkpoint_threads__thread_id__state__checkpoint_id__get",
+        "get_thread_state_for_checkpoint",
+    ),
+    (
+        "get_thread_history_post_threads__thread_id__history_post",
+        "search_thread_history",
+    ),
+    (
+        "copy_thread_post_threads__thread_id__copy_post",
+        "copy_thread",
+    ),
     ("protocol_thread_events_post", "protocol_thread_events"),
     ("protocol_thread_command_post", "protocol_thread_command"),
     ("list_runs_http_threads__thread_id__runs_get", "list_runs"),
-    ("get_run_http_threads__thread_id__runs__run_id__get", "get_run"),
-    ("join_run_http_threads__thread_id__runs__run_id__join_get", "join_run"),
-    ("stream_run_http_threads__thread_id__runs__run_id__join_get", "join_run_stream"),
-    ("cancel_run_http_threads__thread_id__runs__run_id__cancel_post", "cancel_run"),
+    (
+        "get_run_http_threads__thread_id__runs__run_id__get",
+        "get_run",
+    ),
+    (
+        "join_run_http_threads__thread_id__runs__run_id__join_get",
+        "join_run",
+    ),
+    (
+        "stream_run_http_threads__thread_id__runs__run_id__join_get",
+        "join_run_stream",
+    ),
+    (
+        "cancel_run_http_threads__thread_id__runs__run_id__cancel_post",
+        "cancel_run",
+    ),
     ("search_crons_runs_crons_post", "search_crons"),
     ("patch_cron_runs_crons__cron_id__patch", "update_cron"),
-    ("stream_run_stateless_runs_stream_post", "stream_stateless_run"),
+    (
+        "stream_run_stateless_runs_stream_post",
+        "stream_stateless_run",
+    ),
     ("wait_run_stateless_runs_wait_post", "wait_stateless_run"),
     ("run_stateless_runs_post", "create_stateless_run"),
     ("run_batch_stateless_runs_post", "create_batch_runs"),
@@ -55,7 +94,13 @@ pub const OVERRIDES: &[(&str, &str)] = &[
 fn fastapi_suffix(path: &str, method: &str) -> String {
     let path: String = path
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("{path}_{method}")
 }
@@ -63,7 +108,8 @@ fn fastapi_suffix(path: &str, method: &str) -> String {
 fn is_snake_identifier(s: &str) -> bool {
     !s.is_empty()
         && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn run(ctx: &mut Ctx) -> Result<(), Error> {
@@ -73,7 +119,11 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
     for (at, path, method, op) in crate::pointer::operations(&mut ctx.spec) {
         let id_at = join(&at, "operationId");
         let Some(Value::String(id)) = op.get("operationId") else {
-            return Err(Error::new(PASS.name, &id_at, "operation has no operationId"));
+            return Err(Error::new(
+                PASS.name,
+                &id_at,
+                "operation has no operationId",
+            ));
         };
         let name = if let Some(i) = OVERRIDES.iter().position(|(from, _)| from == id) {
             overrides_used[i] = true;
@@ -108,7 +158,10 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
     if let Some(i) = overrides_used.iter().position(|used| !used) {
         return Err(ctx.error(
             "/paths",
-            format!("OVERRIDES entry `{}` matches no operation: remove the stale entry", OVERRIDES[i].0),
+            format!(
+                "OVERRIDES entry `{}` matches no operation: remove the stale entry",
+                OVERRIDES[i].0
+            ),
         ));
     }
     for (at, what) in renames {
@@ -148,12 +201,30 @@ mod tests {
     fn published_spec_gets_clean_names() {
         let (out, _) = run_one(&PASS, spec_with(json!({}))).unwrap();
         let id = |p: &str| out.pointer(p).unwrap().as_str().unwrap().to_string();
-        assert_eq!(id("/paths/~1assistants/post/operationId"), "create_assistant");
-        assert_eq!(id("/paths/~1threads~1search/post/operationId"), "search_threads");
-        assert_eq!(id("/paths/~1threads~1{thread_id}~1state/get/operationId"), "get_thread_state");
-        assert_eq!(id("/paths/~1threads~1{thread_id}~1runs~1stream/post/operationId"), "stream_run");
-        assert_eq!(id("/paths/~1threads~1{thread_id}~1runs~1wait/post/operationId"), "wait_run");
-        assert_eq!(id("/paths/~1threads~1{thread_id}~1runs~1{run_id}~1stream/get/operationId"), "join_run_stream");
+        assert_eq!(
+            id("/paths/~1assistants/post/operationId"),
+            "create_assistant"
+        );
+        assert_eq!(
+            id("/paths/~1threads~1search/post/operationId"),
+            "search_threads"
+        );
+        assert_eq!(
+            id("/paths/~1threads~1{thread_id}~1state/get/operationId"),
+            "get_thread_state"
+        );
+        assert_eq!(
+            id("/paths/~1threads~1{thread_id}~1runs~1stream/post/operationId"),
+            "stream_run"
+        );
+        assert_eq!(
+            id("/paths/~1threads~1{thread_id}~1runs~1wait/post/operationId"),
+            "wait_run"
+        );
+        assert_eq!(
+            id("/paths/~1threads~1{thread_id}~1runs~1{run_id}~1stream/get/operationId"),
+            "join_run_stream"
+        );
         assert_eq!(id("/paths/~1store~1items/put/operationId"), "put_item");
     }
 
@@ -166,7 +237,8 @@ mod tests {
 
     #[test]
     fn collision_is_an_error() {
-        let extra = json!({"/assistants2": {"post": {"operationId": "create_assistant_assistants2_post"}}});
+        let extra =
+            json!({"/assistants2": {"post": {"operationId": "create_assistant_assistants2_post"}}});
         let err = run_one(&PASS, spec_with(extra)).unwrap_err();
         assert!(err.message.contains("`create_assistant`"), "{err}");
     }

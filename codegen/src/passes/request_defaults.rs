@@ -80,7 +80,10 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
                 None => note,
             };
             schema.insert("description".into(), Value::String(description));
-            log.push((at.to_string(), format!("default {default} not sent by the client")));
+            log.push((
+                at.to_string(),
+                format!("default {default} not sent by the client"),
+            ));
         }
         Ok(())
     })?;
@@ -115,9 +118,19 @@ mod tests {
         });
         let (out, changes) = run_one(&PASS, spec).unwrap();
         let s = &out["components"]["schemas"];
-        assert_eq!(s["Req"]["properties"]["mode"], json!({"type": "string", "description": "How.\n\nServer default: `\"enqueue\"`."}));
-        assert!(s["Inner"]["properties"]["n"].get("default").is_none(), "reached through a $ref");
-        assert_eq!(s["Resp"]["properties"]["k"]["default"], json!(1), "response-only schemas keep defaults");
+        assert_eq!(
+            s["Req"]["properties"]["mode"],
+            json!({"type": "string", "description": "How.\n\nServer default: `\"enqueue\"`."})
+        );
+        assert!(
+            s["Inner"]["properties"]["n"].get("default").is_none(),
+            "reached through a $ref"
+        );
+        assert_eq!(
+            s["Resp"]["properties"]["k"]["default"],
+            json!(1),
+            "response-only schemas keep defaults"
+        );
         assert_eq!(changes.len(), 2);
     }
 }

@@ -27,7 +27,12 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
             let body = response
                 .pointer("/content/application~1json/schema")
                 .map(shape)
-                .or_else(|| response.get("content").filter(|c| c.as_object().is_some_and(|c| !c.is_empty())).map(shape))
+                .or_else(|| {
+                    response
+                        .get("content")
+                        .filter(|c| c.as_object().is_some_and(|c| !c.is_empty()))
+                        .map(shape)
+                })
                 .unwrap_or(Value::Null);
             match &first {
                 None => first = Some((status.clone(), body)),

@@ -20,13 +20,18 @@ pub(super) const PASS: Pass = Pass {
 pub struct SpecFix {
     /// JSON pointer of the value to replace (in the spec as published).
     pub pointer: &'static str,
-    /// The value the published spec has there (JSON; annotations are ignored when comparing).
+    /// The value the published spec has there (JSON; annotations are ignored when comparing),
+    /// or [`ABSENT`] where the spec has nothing.
     pub expect: &'static str,
-    /// The value the server actually honours (JSON, in the spec's own 3.1 dialect).
+    /// The value the server actually honours (JSON, in the spec's own 3.1 dialect), or
+    /// [`ABSENT`] to remove the value (an array element is removed from its array).
     pub replace: &'static str,
     /// Why, in one line.
     pub reason: &'static str,
 }
+
+/// Marks a value that is not (or must no longer be) in the spec.
+pub const ABSENT: &str = "<absent>";
 
 /// The fixes, in the order they are applied.
 pub const SPEC_FIXES: &[SpecFix] = &[
@@ -60,6 +65,160 @@ pub const SPEC_FIXES: &[SpecFix] = &[
         replace: r##"{"$ref": "#/components/schemas/Run"}"##,
         reason: "`POST /runs` (background stateless run) returns the created Run",
     },
+    SpecFix {
+        pointer: "/paths/~1runs~1batch/post/responses/200/content/application~1json/schema",
+        expect: r#"{}"#,
+        replace: r##"{"type": "array", "items": {"$ref": "#/components/schemas/Run"}}"##,
+        reason: "`POST /runs/batch` returns the created Runs",
+    },
+    SpecFix {
+        pointer: "/paths/~1assistants~1{assistant_id}~1versions/post/requestBody",
+        expect: ABSENT,
+        replace: r##"{"content": {"application/json": {"schema": {"$ref": "#/components/schemas/AssistantVersionsSearchRequest"}}}, "required": true}"##,
+        reason: "`POST /assistants/{id}/versions` reads its filters from a JSON body",
+    },
+    SpecFix {
+        pointer: "/paths/~1assistants~1{assistant_id}/delete/responses/200",
+        expect: r#"{"content": {"application/json": {"schema": {}}}}"#,
+        replace: ABSENT,
+        reason: "`DELETE /assistants/{assistant_id}` answers 204 with no body, never 200",
+    },
+    SpecFix {
+        pointer: "/paths/~1assistants~1{assistant_id}/delete/responses/204",
+        expect: ABSENT,
+        replace: r#"{"description": "The assistant was deleted."}"#,
+        reason: "`DELETE /assistants/{assistant_id}` answers 204 with no body",
+    },
+    SpecFix {
+        pointer: "/paths/~1threads~1{thread_id}/delete/responses/200",
+        expect: r#"{"content": {"application/json": {"schema": {}}}}"#,
+        replace: ABSENT,
+        reason: "`DELETE /threads/{thread_id}` answers 204 with no body, never 200",
+    },
+    SpecFix {
+        pointer: "/paths/~1threads~1{thread_id}/delete/responses/204",
+        expect: ABSENT,
+        replace: r#"{"description": "The thread was deleted."}"#,
+        reason: "`DELETE /threads/{thread_id}` answers 204 with no body",
+    },
+    SpecFix {
+        pointer: "/paths/~1threads~1{thread_id}~1runs~1{run_id}/delete/responses/200",
+        expect: r#"{"content": {"application/json": {"schema": {}}}}"#,
+        replace: ABSENT,
+        reason: "`DELETE /threads/{thread_id}/runs/{run_id}` answers 204 with no body, never 200",
+    },
+    SpecFix {
+        pointer: "/paths/~1threads~1{thread_id}~1runs~1{run_id}/delete/responses/204",
+        expect: ABSENT,
+        replace: r#"{"description": "The run was deleted."}"#,
+        reason: "`DELETE /threads/{thread_id}/runs/{run_id}` answers 204 with no body",
+    },
+    SpecFix {
+        pointer: "/paths/~1runs~1crons~1{cron_id}/delete/responses/200",
+        expect: r#"{"content": {"application/json": {"schema": {}}}}"#,
+        replace: ABSENT,
+        reason: "`DELETE /runs/crons/{cron_id}` answers 204 with no body, never 200",
+    },
+    SpecFix {
+        pointer: "/paths/~1runs~1crons~1{cron_id}/delete/responses/204",
+        expect: ABSENT,
+        replace: r#"{"description": "The cron was deleted."}"#,
+        reason: "`DELETE /runs/crons/{cron_id}` answers 204 with no body",
+    },
+    SpecFix {
+        pointer: "/paths/~1threads~1{thread_id}~1runs~1{run_id}~1cancel/post/responses/200",
+        expect: r#"{"content": {"application/json": {"schema": {}}}}"#,
+        replace: r#"{"description": "With `wait=true`: the run's final result, streamed as JSON once the run has stopped.", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}"#,
+        reason: "cancel answers 200 with a JSON body only with `wait=true`; the body is read as bytes because 202 has none",
+    },
+    SpecFix {
+        pointer: "/paths/~1threads~1{thread_id}~1runs~1{run_id}~1cancel/post/responses/202",
+        expect: ABSENT,
+        replace: r#"{"description": "Without `wait`: the cancellation was accepted (no body).", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}"#,
+        reason: "cancel answers 202 with no body unless `wait=true`",
+    },
+    SpecFix {
+        pointer: "/components/schemas/Interrupt/properties/value",
+        expect: r#"{"type": "object"}"#,
+        replace: r#"{"description": "The value passed to `interrupt()`: any JSON value."}"#,
+        reason: "an interrupt's value is whatever the graph passed to `interrupt()`, often a string",
+    },
+    SpecFix {
+        pointer: "/components/schemas/Cron/properties/end_time/type",
+        expect: r#""string""#,
+        replace: r#"["string", "null"]"#,
+        reason: "a cron without an end time has `end_time: null`",
+    },
+    SpecFix {
+        pointer: "/components/schemas/Cron/properties/thread_id/type",
+        expect: r#""string""#,
+        replace: r#"["string", "null"]"#,
+        reason: "a stateless cron (a new thread per execution) has `thread_id: null`",
+    },
+    SpecFix {
+        pointer: "/components/schemas/Cron/properties/timezone",
+        expect: ABSENT,
+        replace: r#"{"type": ["string", "null"], "description": "IANA timezone the schedule is read in; `null` for UTC."}"#,
+        reason: "crons carry their `timezone`, which the spec leaves out",
+    },
+    SpecFix {
+        pointer: "/components/schemas/Cron/properties/on_run_completed",
+        expect: ABSENT,
+        replace: r#"{"type": ["string", "null"], "enum": ["delete", "keep", null], "description": "What happens to the thread of each execution of a stateless cron."}"#,
+        reason: "crons carry `on_run_completed`, which the spec leaves out",
+    },
+    SpecFix {
+        pointer: "/components/schemas/ThreadState/properties/tasks/items/properties/result",
+        expect: ABSENT,
+        replace: r#"{"type": ["object", "null"], "description": "What the task wrote, once it has finished."}"#,
+        reason: "thread state tasks carry their `result`, which the spec leaves out",
+    },
+    SpecFix {
+        pointer: "/components/schemas/ListNamespaceResponse",
+        expect: r#"{"type": "array", "items": {"type": "array", "items": {"type": "string"}}}"#,
+        replace: r#"{"type": "object", "title": "ListNamespaceResponse", "required": ["namespaces"], "properties": {"namespaces": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}, "description": "The namespaces, each a list of labels."}}}"#,
+        reason: "`POST /store/namespaces` answers `{\"namespaces\": [...]}`, not a bare array",
+    },
+    SpecFix {
+        pointer: "/components/schemas/AssistantVersion",
+        expect: ABSENT,
+        replace: r##"{"type": "object", "title": "AssistantVersion", "description": "One version of an assistant: an Assistant without `updated_at` (versions are immutable).", "required": ["assistant_id", "graph_id", "config", "created_at", "metadata", "version"], "properties": {
+            "assistant_id": {"type": "string", "format": "uuid", "description": "The ID of the assistant."},
+            "graph_id": {"type": "string", "description": "The ID of the graph."},
+            "config": {"$ref": "#/components/schemas/Config"},
+            "context": {"type": "object", "description": "Static context added to the assistant."},
+            "created_at": {"type": "string", "format": "date-time", "description": "When this version was created."},
+            "metadata": {"type": "object", "description": "The assistant metadata of this version."},
+            "version": {"type": "integer", "description": "The version number."},
+            "name": {"type": "string", "description": "The name of the assistant."},
+            "description": {"type": ["string", "null"], "description": "The description of the assistant."}
+        }}"##,
+        reason: "assistant versions have no `updated_at`, which `Assistant` requires",
+    },
+    SpecFix {
+        pointer: "/paths/~1assistants~1{assistant_id}~1versions/post/responses/200/content/application~1json/schema/items",
+        expect: r##"{"$ref": "#/components/schemas/Assistant"}"##,
+        replace: r##"{"$ref": "#/components/schemas/AssistantVersion"}"##,
+        reason: "`POST /assistants/{id}/versions` lists AssistantVersions",
+    },
+    SpecFix {
+        pointer: "/paths/~1assistants~1{assistant_id}~1latest/post/parameters/1",
+        expect: r#"{"required": true, "schema": {"type": "integer"}, "name": "version", "in": "query"}"#,
+        replace: ABSENT,
+        reason: "`POST /assistants/{id}/latest` ignores a `version` query parameter",
+    },
+    SpecFix {
+        pointer: "/paths/~1assistants~1{assistant_id}~1latest/post/requestBody",
+        expect: ABSENT,
+        replace: r##"{"content": {"application/json": {"schema": {"$ref": "#/components/schemas/AssistantVersionChange"}}}, "required": true}"##,
+        reason: "`POST /assistants/{id}/latest` reads `{\"version\": n}` from a JSON body",
+    },
+    SpecFix {
+        pointer: "/paths/~1threads~1{thread_id}~1stream/get/parameters/2/schema",
+        expect: r#"{"anyOf": [{"type": "string", "enum": ["lifecycle", "run_modes", "state_update"]}, {"type": "array", "items": {"type": "string", "enum": ["lifecycle", "run_modes", "state_update"]}}]}"#,
+        replace: r#"{"type": "string", "description": "Comma-separated stream modes (`lifecycle`, `run_modes`, `state_update`): the server reads one value and splits it on `,`; repeated keys would silently keep only the first."}"#,
+        reason: "`GET /threads/{id}/stream` reads `stream_modes` as one comma-separated string",
+    },
 ];
 
 fn run(ctx: &mut Ctx) -> Result<(), Error> {
@@ -69,19 +228,23 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
     Ok(())
 }
 
+fn parse(ctx: &Ctx, fix: &SpecFix, json: &str, what: &str) -> Result<Option<Value>, Error> {
+    if json == ABSENT {
+        return Ok(None);
+    }
+    serde_json::from_str(json)
+        .map(Some)
+        .map_err(|e| ctx.error(fix.pointer, format!("bad `{what}` JSON in SPEC_FIXES: {e}")))
+}
+
 fn apply(ctx: &mut Ctx, fix: &SpecFix) -> Result<(), Error> {
-    let expect: Value = serde_json::from_str(fix.expect)
-        .map_err(|e| ctx.error(fix.pointer, format!("bad `expect` JSON in SPEC_FIXES: {e}")))?;
-    let replace: Value = serde_json::from_str(fix.replace)
-        .map_err(|e| ctx.error(fix.pointer, format!("bad `replace` JSON in SPEC_FIXES: {e}")))?;
-    let Some(found) = ctx.spec.pointer_mut(fix.pointer) else {
-        return Err(ctx.error(
-            fix.pointer,
-            format!("spec fix ({}) points at nothing: review the entry", fix.reason),
-        ));
-    };
-    if shape(found) != shape(&expect) {
-        let found = found.to_string();
+    let expect = parse(ctx, fix, fix.expect, "expect")?;
+    let replace = parse(ctx, fix, fix.replace, "replace")?;
+    let (parent_at, last) = fix.pointer.rsplit_once('/').unwrap_or(("", fix.pointer));
+    let key = last.replace("~1", "/").replace("~0", "~");
+    let found = ctx.spec.pointer(fix.pointer).map(shape);
+    if found != expect.as_ref().map(shape) {
+        let found = found.map_or_else(|| ABSENT.to_string(), |f| f.to_string());
         return Err(ctx.error(
             fix.pointer,
             format!(
@@ -91,7 +254,41 @@ fn apply(ctx: &mut Ctx, fix: &SpecFix) -> Result<(), Error> {
             ),
         ));
     }
-    *found = replace;
+    let Some(parent) = ctx.spec.pointer_mut(parent_at) else {
+        return Err(ctx.error(
+            fix.pointer,
+            format!("spec fix ({}): no parent to patch", fix.reason),
+        ));
+    };
+    match (parent, replace) {
+        (Value::Object(map), Some(value)) => {
+            map.insert(key, value);
+        }
+        (Value::Object(map), None) => {
+            map.remove(&key);
+        }
+        (Value::Array(items), replace) => {
+            let index: usize = key.parse().map_err(|_| {
+                Error::new(
+                    PASS.name,
+                    fix.pointer,
+                    "array index expected in SPEC_FIXES pointer",
+                )
+            })?;
+            match replace {
+                Some(value) => items[index] = value,
+                None => {
+                    items.remove(index);
+                }
+            }
+        }
+        _ => {
+            return Err(ctx.error(
+                fix.pointer,
+                "SPEC_FIXES pointer's parent is not a container",
+            ));
+        }
+    }
     ctx.log(fix.pointer, fix.reason);
     Ok(())
 }
@@ -105,16 +302,18 @@ mod tests {
     #[test]
     fn every_entry_has_valid_json_and_a_reason() {
         for fix in SPEC_FIXES {
-            serde_json::from_str::<Value>(fix.expect).unwrap();
-            serde_json::from_str::<Value>(fix.replace).unwrap();
+            for json in [fix.expect, fix.replace] {
+                if json != ABSENT {
+                    serde_json::from_str::<Value>(json).unwrap();
+                }
+            }
             assert!(!fix.reason.is_empty());
         }
     }
 
     #[test]
     fn applies_to_the_published_spec() {
-        let spec: Value =
-            serde_json::from_str(include_str!("../../../openapi.json")).unwrap();
+        let spec: Value = serde_json::from_str(include_str!("../../../openapi.json")).unwrap();
         let (out, changes) = run_one(&PASS, spec).unwrap();
         assert_eq!(changes.len(), SPEC_FIXES.len());
         assert_eq!(
@@ -125,12 +324,15 @@ mod tests {
 
     #[test]
     fn drifted_value_is_an_error() {
-        let mut spec: Value =
-            serde_json::from_str(include_str!("../../../openapi.json")).unwrap();
-        *spec.pointer_mut("/components/schemas/Thread/properties/values/type").unwrap() =
-            json!(["object", "null"]);
+        let mut spec: Value = serde_json::from_str(include_str!("../../../openapi.json")).unwrap();
+        *spec
+            .pointer_mut("/components/schemas/Thread/properties/values/type")
+            .unwrap() = json!(["object", "null"]);
         let err = run_one(&PASS, spec).unwrap_err();
-        assert_eq!(err.pointer, "/components/schemas/Thread/properties/values/type");
+        assert_eq!(
+            err.pointer,
+            "/components/schemas/Thread/properties/values/type"
+        );
         assert!(err.message.contains("the spec changed here"));
     }
 }

@@ -28,24 +28,75 @@ pub(super) const PASS: Pass = Pass {
 
 /// Explicit names for the inline schemas whose titles clash, by pointer.
 pub const RENAMES: &[(&str, Option<&str>)] = &[
-    ("/components/schemas/CronCreate/properties/input", Some("CronInput")),
-    ("/components/schemas/CronPatch/properties/input", Some("CronInput")),
-    ("/components/schemas/ThreadCronCreate/properties/input", Some("CronInput")),
-    ("/components/schemas/RunCreateStateful/properties/input", Some("RunInput")),
-    ("/components/schemas/RunCreateStateless/properties/input", Some("RunInput")),
+    (
+        "/components/schemas/CronCreate/properties/input",
+        Some("CronInput"),
+    ),
+    (
+        "/components/schemas/CronPatch/properties/input",
+        Some("CronInput"),
+    ),
+    (
+        "/components/schemas/ThreadCronCreate/properties/input",
+        Some("CronInput"),
+    ),
+    (
+        "/components/schemas/RunCreateStateful/properties/input",
+        Some("RunInput"),
+    ),
+    (
+        "/components/schemas/RunCreateStateless/properties/input",
+        Some("RunInput"),
+    ),
     // `Option<Command>`: the title ("Input", a copy-paste in the server) names no type.
-    ("/components/schemas/RunCreateStateful/properties/command", None),
-    ("/components/schemas/RunCreateStateless/properties/command", None),
-    ("/components/schemas/CronSearch/properties/sort_by", Some("CronSortBy")),
-    ("/components/schemas/AssistantSearchRequest/properties/sort_by", Some("AssistantSortBy")),
-    ("/components/schemas/ThreadSearchRequest/properties/sort_by", Some("ThreadSortBy")),
-    ("/components/schemas/Run/properties/status", Some("RunStatus")),
-    ("/components/schemas/Thread/properties/status", Some("ThreadStatus")),
-    ("/components/schemas/ThreadSearchRequest/properties/status", Some("ThreadStatus")),
-    ("/components/schemas/ThreadCountRequest/properties/status", Some("ThreadStatus")),
-    ("/components/schemas/RunsCancel/properties/status", Some("CancelRunsStatus")),
-    ("/components/schemas/ThreadState/properties/values", Some("ThreadStateValues")),
-    ("/components/schemas/ThreadStateUpdate/properties/values", Some("ThreadStateUpdateValues")),
+    (
+        "/components/schemas/RunCreateStateful/properties/command",
+        None,
+    ),
+    (
+        "/components/schemas/RunCreateStateless/properties/command",
+        None,
+    ),
+    (
+        "/components/schemas/CronSearch/properties/sort_by",
+        Some("CronSortBy"),
+    ),
+    (
+        "/components/schemas/AssistantSearchRequest/properties/sort_by",
+        Some("AssistantSortBy"),
+    ),
+    (
+        "/components/schemas/ThreadSearchRequest/properties/sort_by",
+        Some("ThreadSortBy"),
+    ),
+    (
+        "/components/schemas/Run/properties/status",
+        Some("RunStatus"),
+    ),
+    (
+        "/components/schemas/Thread/properties/status",
+        Some("ThreadStatus"),
+    ),
+    (
+        "/components/schemas/ThreadSearchRequest/properties/status",
+        Some("ThreadStatus"),
+    ),
+    (
+        "/components/schemas/ThreadCountRequest/properties/status",
+        Some("ThreadStatus"),
+    ),
+    (
+        "/components/schemas/RunsCancel/properties/status",
+        Some("CancelRunsStatus"),
+    ),
+    (
+        "/components/schemas/ThreadState/properties/values",
+        Some("ThreadStateValues"),
+    ),
+    (
+        "/components/schemas/ThreadStateUpdate/properties/values",
+        Some("ThreadStateUpdateValues"),
+    ),
 ];
 
 /// Whether typify would mint a named type for this schema (and so read its title).
@@ -100,7 +151,10 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
 fn resolve(ctx: &mut Ctx, renames: &[(&str, Option<&str>)]) -> Result<(), Error> {
     for (pointer, name) in renames {
         let Some(Value::Object(schema)) = ctx.spec.pointer_mut(pointer) else {
-            return Err(ctx.error(pointer, "listed in RENAMES but not in the spec: remove the stale entry"));
+            return Err(ctx.error(
+                pointer,
+                "listed in RENAMES but not in the spec: remove the stale entry",
+            ));
         };
         match name {
             Some(name) => {
@@ -115,7 +169,10 @@ fn resolve(ctx: &mut Ctx, renames: &[(&str, Option<&str>)]) -> Result<(), Error>
     let groups = collect(&mut ctx.spec)?;
     if let Some((name, uses)) = clashes(&groups).first() {
         let first = &uses[0];
-        let other = uses.iter().find(|u| u.shape != first.shape).unwrap_or(first);
+        let other = uses
+            .iter()
+            .find(|u| u.shape != first.shape)
+            .unwrap_or(first);
         let unlisted = uses
             .iter()
             .find(|u| !renames.iter().any(|(p, _)| *p == u.pointer))
@@ -163,7 +220,11 @@ mod tests {
         let err = resolve(&mut ctx, &[]).unwrap_err();
         assert_eq!(err.pointer, "/components/schemas/A/properties/kind");
         assert!(err.message.contains("title clash: `Kind`"), "{err}");
-        assert!(err.message.contains("/components/schemas/B/properties/kind"), "{err}");
+        assert!(
+            err.message
+                .contains("/components/schemas/B/properties/kind"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -174,7 +235,11 @@ mod tests {
             ("/components/schemas/B/properties/kind", Some("BKind")),
         ];
         resolve(&mut ctx, &table).unwrap();
-        assert_eq!(ctx.spec.pointer("/components/schemas/B/properties/kind/title"), Some(&json!("BKind")));
+        assert_eq!(
+            ctx.spec
+                .pointer("/components/schemas/B/properties/kind/title"),
+            Some(&json!("BKind"))
+        );
     }
 
     #[test]

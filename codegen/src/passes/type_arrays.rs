@@ -59,7 +59,10 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
         if nullable {
             schema.insert("nullable".into(), json!(true));
         }
-        log.push((at.to_string(), format!("type list -> {names:?}, nullable: {nullable}")));
+        log.push((
+            at.to_string(),
+            format!("type list -> {names:?}, nullable: {nullable}"),
+        ));
         Ok(())
     });
     ctx.spec = spec;

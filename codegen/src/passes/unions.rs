@@ -30,7 +30,8 @@ pub(super) const ANYOF_TO_ONEOF: Pass = Pass {
 fn is_plain_string(schema: &Value) -> bool {
     schema.as_object().is_some_and(|m| {
         m.get("type") == Some(&json!("string"))
-            && m.keys().all(|k| k == "type" || ANNOTATIONS.contains(&k.as_str()))
+            && m.keys()
+                .all(|k| k == "type" || ANNOTATIONS.contains(&k.as_str()))
     })
 }
 
@@ -63,7 +64,9 @@ fn run_string_unions(ctx: &mut Ctx) -> Result<(), Error> {
 fn is_object(schema: &Value, components: &Map<String, Value>) -> bool {
     if let Some(Value::String(r)) = schema.get("$ref") {
         let name = r.trim_start_matches("#/components/schemas/");
-        return components.get(name).is_some_and(|s| is_object(s, components));
+        return components
+            .get(name)
+            .is_some_and(|s| is_object(s, components));
     }
     schema.get("type") == Some(&json!("object")) || schema.get("properties").is_some()
 }
@@ -115,9 +118,14 @@ mod tests {
 
     #[test]
     fn uuid_or_name_becomes_string() {
-        let spec = schemas(json!({"P": {"anyOf": [{"type": "string", "format": "uuid"}, {"type": "string"}], "title": "Id"}}));
+        let spec = schemas(
+            json!({"P": {"anyOf": [{"type": "string", "format": "uuid"}, {"type": "string"}], "title": "Id"}}),
+        );
         let (out, _) = run_one(&STRING_UNIONS, spec).unwrap();
-        assert_eq!(out["components"]["schemas"]["P"], json!({"title": "Id", "type": "string"}));
+        assert_eq!(
+            out["components"]["schemas"]["P"],
+            json!({"title": "Id", "type": "string"})
+        );
     }
 
     #[test]

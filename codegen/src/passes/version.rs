@@ -15,7 +15,12 @@ pub(super) const PASS: Pass = Pass {
 };
 
 fn run(ctx: &mut Ctx) -> Result<(), Error> {
-    let version = ctx.spec.get("openapi").and_then(Value::as_str).unwrap_or("").to_string();
+    let version = ctx
+        .spec
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     if !(version.starts_with("3.1.") || version.starts_with("3.0.")) {
         return Err(ctx.error(
             "/openapi",
@@ -51,7 +56,10 @@ mod tests {
     fn downgrades_and_drops_31_keys() {
         let spec = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1", "summary": "s"}, "webhooks": {}});
         let (out, changes) = run_one(&PASS, spec).unwrap();
-        assert_eq!(out, json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}}));
+        assert_eq!(
+            out,
+            json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}})
+        );
         assert_eq!(changes.len(), 3);
     }
 

@@ -1,0 +1,390 @@
+"""Deterministic test graphs for the Rust SDK's integration tests.
+
+No LLM, no network: every graph here produces the same output for the same
+input. The names, state keys and node names are a contract relied on by the
+Rust tests; see README.md next to this file for a summary.
+
+Graphs (registered in langgraph.json):
+
+- ``echo``      state ``text``, ``echo``, ``count`` (summed), ``user_id``;
+                context ``greeting``.
+- ``interrupt`` human in the loop: ``ask`` interrupts, ``finish`` sets ``done``.
+- ``chat``      MessagesState; node ``model`` streams ``CHAT_TEXT`` token by token.
+- ``tools``     MessagesState; ``model`` calls ``get_weather``, ``tools`` runs it,
+                ``model`` answers ``TOOLS_FINAL_TEXT``.
+- ``subgraph``  ``prepare`` -> ``child`` (``step_one`` -> ``step_two``) -> ``finalize``.
+- ``custom``    node ``emit`` writes ``{"progress": i}`` for i in 1..=3.
+- ``slow``      node ``tick`` loops ``steps`` times, sleeping ``delay`` seconds each.
+- ``fail``      node ``fail`` raises ``ValueError("deliberate failure: <reason>")``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import operator
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any, Optional
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    ToolMessage,
+)
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import RunnableConfig
+from langchain_core.tools import tool
+from langgraph.config import get_stream_writer
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt as lg_interrupt
+from typing_extensions import TypedDict
+
+# --------------------------------------------------------------------------- #
+# Texts the Rust tests compare against.
+# --------------------------------------------------------------------------- #
+
+#: What the ``chat`` graph's model answers, whatever the input. In
+#: ``messages``/``messages-tuple`` stream mode it arrives as one chunk per word
+#: and one per whitespace (GenericFakeChatModel splits on ``(\s)``), so
+#: concatenating the ``AIMessageChunk`` contents gives back exactly this text.
+CHAT_TEXT = "The quick brown fox jumps over the lazy dog, streaming token by token."
+
+#: The ``tools`` graph's tool call (first model answer).
+TOOL_CALL = {"name": "get_weather", "args": {"city": "Paris"}, "id": "call_1"}
+
+#: What the ``get_weather`` tool returns (content of the ToolMessage).
+TOOL_RESULT_TEXT = "It is sunny in Paris."
+
+#: The ``tools`` graph's final model answer (after the ToolMessage).
+TOOLS_FINAL_TEXT = "The weather in Paris is sunny."
+
+
+def _configurable(config: Optional[RunnableConfig]) -> dict[str, Any]:
+    return dict((config or {}).get("configurable") or {})
+
+
+# --------------------------------------------------------------------------- #
+# 1. echo
+# --------------------------------------------------------------------------- #
+
+
+class EchoState(TypedDict, total=False):
+    text: str
+    echo: str
+    count: Annotated[int, operator.add]
+    user_id: Optional[str]
+
+
+class EchoContext(TypedDict, total=False):
+    greeting: str
+
+
+def _echo_node(
+    state: EchoState, config: RunnableConfig, runtime: Runtime[EchoContext]
+) -> dict[str, Any]:
+    text = state.get("text", "")
+    ctx = runtime.context
+    if isinstance(ctx, dict):
+        greeting = ctx.get("greeting")
+    else:
+        greeting = getattr(ctx, "greeting", None)
+    conf = _configurable(config)
+    return {
+        "echo": f"{greeting} {text}" if greeting else text,
+        "count": 1,
+        "user_id": conf.get("user_id") or conf.get("x-user-id"),
+    }
+
+
+_echo = StateGraph(EchoState, context_schema=EchoContext)
+_echo.add_node("echo", _echo_node)
+_echo.add_edge(START, "echo")
+_echo.add_edge("echo", END)
+echo = _echo.compile()
+
+
+# --------------------------------------------------------------------------- #
+# 2. interrupt (human in the loop)
+# --------------------------------------------------------------------------- #
+
+
+class InterruptState(TypedDict, total=False):
+    question: str
+    answer: str
+    done: bool
+    # When true, the interrupt's value is the bare question string instead of an object.
+    plain: bool
+
+
+def _ask(state: InterruptState) -> dict[str, Any]:
+    question = state.get("question", "")
+    answer = lg_interrupt(question if state.get("plain") else {"question": question})
+    return {"answer": answer}
+
+
+def _finish(state: InterruptState) -> dict[str, Any]:
+    return {"done": True}
+
+
+_interrupt = StateGraph(InterruptState)
+_interrupt.add_node("ask", _ask)
+_interrupt.add_node("finish", _finish)
+_interrupt.add_edge(START, "ask")
+_interrupt.add_edge("ask", "finish")
+_interrupt.add_edge("finish", END)
+interrupt = _interrupt.compile()
+
+
+# --------------------------------------------------------------------------- #
+# 3. chat
+# --------------------------------------------------------------------------- #
+
+
+def _chat_model(state: MessagesState) -> dict[str, Any]:
+    # A fresh model every call: the iterator is consumed by one invocation.
+    model = GenericFakeChatModel(messages=iter([AIMessage(content=CHAT_TEXT)]))
+    return {"messages": [model.invoke(state["messages"])]}
+
+
+_chat = StateGraph(MessagesState)
+_chat.add_node("model", _chat_model)
+_chat.add_edge(START, "model")
+_chat.add_edge("model", END)
+chat = _chat.compile()
+
+
+# --------------------------------------------------------------------------- #
+# 4. tools
+# --------------------------------------------------------------------------- #
+
+
+class ScriptedToolChatModel(BaseChatModel):
+    """Fake chat model for the ``tools`` graph.
+
+    If the last input message is a ToolMessage it answers ``TOOLS_FINAL_TEXT``
+    (streamed word by word); otherwise it answers with the ``get_weather`` tool
+    call, streamed as two ``tool_call_chunks`` (GenericFakeChatModel cannot
+    stream tool calls).
+    """
+
+    def _answer(self, messages: list[BaseMessage]) -> AIMessage:
+        if messages and isinstance(messages[-1], ToolMessage):
+            return AIMessage(content=TOOLS_FINAL_TEXT)
+        return AIMessage(content="", tool_calls=[dict(TOOL_CALL, type="tool_call")])
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: Optional[list[str]] = None,
+        run_manager: Optional[CallbackManagerForLLMRun] = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self._answer(messages))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: Optional[list[str]] = None,
+        run_manager: Optional[CallbackManagerForLLMRun] = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        answer = self._answer(messages)
+        chunks: list[AIMessageChunk] = []
+        if answer.tool_calls:
+            args = json.dumps(TOOL_CALL["args"])  # '{"city": "Paris"}'
+            cut = args.index(":") + 1
+            chunks.append(
+                AIMessageChunk(
+                    content="",
+                    tool_call_chunks=[
+                        {
+                            "name": TOOL_CALL["name"],
+                            "args": args[:cut],
+                            "id": TOOL_CALL["id"],
+                            "index": 0,
+                            "type": "tool_call_chunk",
+                        }
+                    ],
+                )
+            )
+            chunks.append(
+                AIMessageChunk(
+                    content="",
+                    tool_call_chunks=[
+                        {
+                            "name": None,
+                            "args": args[cut:],
+                            "id": None,
+                            "index": 0,
+                            "type": "tool_call_chunk",
+                        }
+                    ],
+                )
+            )
+        else:
+            for token in re.split(r"(\s)", str(answer.content)):
+                chunks.append(AIMessageChunk(content=token))
+        chunks[-1].chunk_position = "last"
+        for message in chunks:
+            chunk = ChatGenerationChunk(message=message)
+            if run_manager:
+                run_manager.on_llm_new_token(str(message.content), chunk=chunk)
+            yield chunk
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted-tool-chat-model"
+
+
+@tool
+def get_weather(city: str) -> str:
+    """Get the current weather for a city (fake, always sunny)."""
+    return f"It is sunny in {city}."
+
+
+def _tools_model(state: MessagesState) -> dict[str, Any]:
+    return {"messages": [ScriptedToolChatModel().invoke(state["messages"])]}
+
+
+_tools = StateGraph(MessagesState)
+_tools.add_node("model", _tools_model)
+_tools.add_node("tools", ToolNode([get_weather]))
+_tools.add_edge(START, "model")
+_tools.add_conditional_edges("model", tools_condition, {"tools": "tools", END: END})
+_tools.add_edge("tools", "model")
+tools = _tools.compile()
+
+
+# --------------------------------------------------------------------------- #
+# 5. subgraph
+# --------------------------------------------------------------------------- #
+
+
+class ChildState(TypedDict, total=False):
+    trail: Annotated[list[str], operator.add]
+
+
+class ParentState(TypedDict, total=False):
+    trail: Annotated[list[str], operator.add]
+    prepared: bool
+    done: bool
+
+
+def _step_one(state: ChildState) -> dict[str, Any]:
+    return {"trail": ["step_one"]}
+
+
+def _step_two(state: ChildState) -> dict[str, Any]:
+    return {"trail": ["step_two"]}
+
+
+_child = StateGraph(ChildState)
+_child.add_node("step_one", _step_one)
+_child.add_node("step_two", _step_two)
+_child.add_edge(START, "step_one")
+_child.add_edge("step_one", "step_two")
+_child.add_edge("step_two", END)
+child_graph = _child.compile()
+
+
+def _prepare(state: ParentState) -> dict[str, Any]:
+    # Deliberately does not write `trail`: the child returns its whole `trail`
+    # to the parent, where `operator.add` would duplicate earlier entries.
+    return {"prepared": True}
+
+
+def _finalize(state: ParentState) -> dict[str, Any]:
+    return {"trail": ["finalize"], "done": True}
+
+
+_subgraph = StateGraph(ParentState)
+_subgraph.add_node("prepare", _prepare)
+_subgraph.add_node("child", child_graph)
+_subgraph.add_node("finalize", _finalize)
+_subgraph.add_edge(START, "prepare")
+_subgraph.add_edge("prepare", "child")
+_subgraph.add_edge("child", "finalize")
+_subgraph.add_edge("finalize", END)
+subgraph = _subgraph.compile()
+
+
+# --------------------------------------------------------------------------- #
+# 6. custom
+# --------------------------------------------------------------------------- #
+
+
+class CustomState(TypedDict, total=False):
+    done: bool
+
+
+def _emit(state: CustomState) -> dict[str, Any]:
+    writer = get_stream_writer()
+    for i in (1, 2, 3):
+        writer({"progress": i})
+    return {"done": True}
+
+
+_custom = StateGraph(CustomState)
+_custom.add_node("emit", _emit)
+_custom.add_edge(START, "emit")
+_custom.add_edge("emit", END)
+custom = _custom.compile()
+
+
+# --------------------------------------------------------------------------- #
+# 7. slow
+# --------------------------------------------------------------------------- #
+
+
+class SlowState(TypedDict, total=False):
+    steps: int  # default 1
+    delay: float  # default 2.0 (overridden by configurable "delay")
+    done: int  # default 0
+
+
+async def _tick(state: SlowState, config: RunnableConfig) -> dict[str, Any]:
+    delay = _configurable(config).get("delay")
+    if delay is None:
+        delay = state.get("delay", 2.0)
+    await asyncio.sleep(float(delay))
+    done = state.get("done", 0) + 1
+    get_stream_writer()({"tick": done})
+    return {"done": done}
+
+
+def _tick_again(state: SlowState) -> str:
+    return END if state.get("done", 0) >= state.get("steps", 1) else "tick"
+
+
+_slow = StateGraph(SlowState)
+_slow.add_node("tick", _tick)
+_slow.add_edge(START, "tick")
+_slow.add_conditional_edges("tick", _tick_again, ["tick", END])
+slow = _slow.compile()
+
+
+# --------------------------------------------------------------------------- #
+# 8. fail
+# --------------------------------------------------------------------------- #
+
+
+class FailState(TypedDict, total=False):
+    reason: str
+
+
+def _fail(state: FailState) -> dict[str, Any]:
+    raise ValueError("deliberate failure: " + state.get("reason", "none"))
+
+
+_fail_graph = StateGraph(FailState)
+_fail_graph.add_node("fail", _fail)
+_fail_graph.add_edge(START, "fail")
+_fail_graph.add_edge("fail", END)
+fail = _fail_graph.compile()

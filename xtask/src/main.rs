@@ -1,0 +1,86 @@
+//! `cargo xtask <command>`: development tasks for the langgraph-sdk workspace.
+//!
+//! Std-only apart from `langgraph-testbed` (which starts the real LangGraph
+//! server with the test graphs of `tests/server/`).
+
+mod demo;
+mod server;
+mod test;
+
+use std::process::ExitCode;
+
+/// One line per command, shown by `cargo xtask help`.
+const COMMANDS: &[(&str, &str)] = &[
+    (
+        "server",
+        "start the LangGraph test server; prints LANGGRAPH_API_URL=<url>, runs until Ctrl-C",
+    ),
+    (
+        "test [ARGS...]",
+        "start one server and run `cargo test --workspace ARGS...` against it",
+    ),
+    (
+        "demo [ARGS...]",
+        "start a server and run `cargo run --quiet --example demo -- ARGS...` against it",
+    ),
+    ("help", "show this help"),
+];
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let command = args.next();
+    let rest: Vec<String> = args.collect();
+    let result = match command.as_deref() {
+        Some("server") => no_args("server", &rest).and_then(|()| server::run()),
+        Some("test") => test::run(&rest),
+        Some("demo") => demo::run(&rest),
+        // `update-spec` is dispatched here once xtask/src/update_spec.rs exists.
+        None | Some("help" | "-h" | "--help") => {
+            println!("{}", help());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => {
+            eprintln!("error: unknown command `{other}`\n\n{}", help());
+            Ok(ExitCode::from(2))
+        }
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        ExitCode::FAILURE
+    })
+}
+
+fn help() -> String {
+    let width = COMMANDS.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+    let mut text = String::from("Usage: cargo xtask <COMMAND>\n\nCommands:");
+    for (command, help) in COMMANDS {
+        text.push_str(&format!("\n  {command:width$}  {help}"));
+    }
+    text
+}
+
+fn no_args(command: &str, rest: &[String]) -> Result<(), Error> {
+    match rest.first() {
+        None => Ok(()),
+        Some(arg) => Err(format!("`{command}` takes no arguments (got `{arg}`)").into()),
+    }
+}
+
+/// Any error of a command, reported as `error: <message>`.
+type Error = Box<dyn std::error::Error>;
+
+/// The exit code of a finished child process (1 if it was killed by a signal).
+fn exit_code(status: std::process::ExitStatus) -> ExitCode {
+    match status.code() {
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        None => ExitCode::FAILURE,
+    }
+}
+
+/// The `cargo` that runs us (`$CARGO`), or `cargo` from the PATH.
+fn cargo() -> std::process::Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = std::process::Command::new(cargo);
+    command.current_dir(langgraph_testbed::workspace_root());
+    command
+}

@@ -1,0 +1,22 @@
+//! `cargo xtask test`: the whole test suite against one shared server.
+
+use std::process::ExitCode;
+
+use langgraph_testbed::{Server, TEST_URL_ENV};
+
+use crate::Error;
+
+/// Starts one server, runs `cargo test --workspace --all-targets <args>` with
+/// `LANGGRAPH_TEST_URL` pointing at it, stops the server and returns cargo's
+/// exit code.
+pub fn run(args: &[String]) -> Result<ExitCode, Error> {
+    let server = Server::start()?;
+    let status = crate::cargo()
+        .args(["test", "--workspace"])
+        .args(args)
+        .env(TEST_URL_ENV, server.url())
+        .status()
+        .map_err(|e| format!("running cargo test: {e}"))?;
+    drop(server);
+    Ok(crate::exit_code(status))
+}
