@@ -285,6 +285,23 @@ async fn threads(client: &raw::Client, tag: &str) {
     )));
     assert_eq!(searched.len(), 1);
 
+    // spec fix: an interrupt's value is any JSON value (here a bare string).
+    let asking = ok!(client
+        .create_thread()
+        .body(body::<types::ThreadCreate>(json!({}))));
+    ok!(client.wait_run().thread_id(asking.thread_id).body(body::<
+        types::RunCreateStreamingStateful,
+    >(
+        json!({"assistant_id": "interrupt", "input": {"question": "Proceed?", "plain": true}})
+    )));
+    let paused = ok!(client.get_thread_state().thread_id(asking.thread_id));
+    assert_eq!(
+        paused.interrupts.first().map(|i| &i.value),
+        Some(&json!("Proceed?")),
+        "{paused:?}"
+    );
+    assert_eq!(paused.next, vec!["ask".to_string()]);
+
     let storage = ok!(client.get_thread_storage().thread_id(id));
     assert!(storage.checkpoints.count >= 1, "{storage:?}");
     let copy = ok!(client.copy_thread().thread_id(id));

@@ -168,15 +168,15 @@ fn resolve(ctx: &mut Ctx, renames: &[(&str, Option<&str>)]) -> Result<(), Error>
     }
     let groups = collect(&mut ctx.spec)?;
     if let Some((name, uses)) = clashes(&groups).first() {
-        let first = &uses[0];
-        let other = uses
-            .iter()
-            .find(|u| u.shape != first.shape)
-            .unwrap_or(first);
+        // Name the odd one out: the schema whose shape is the rarest in the group (the
+        // newcomer, when a release adds one), preferring one that RENAMES does not cover.
+        let count = |u: &Use| uses.iter().filter(|v| v.shape == u.shape).count();
         let unlisted = uses
             .iter()
-            .find(|u| !renames.iter().any(|(p, _)| *p == u.pointer))
-            .unwrap_or(other);
+            .filter(|u| !renames.iter().any(|(p, _)| *p == u.pointer))
+            .min_by_key(|u| count(u))
+            .or_else(|| uses.iter().min_by_key(|u| count(u)))
+            .expect("a clash has uses");
         let pointers: Vec<&str> = uses.iter().map(|u| u.pointer.as_str()).collect();
         return Err(ctx.error(
             &unlisted.pointer,
