@@ -28,23 +28,19 @@ const SINGLE: &[&str] = &["items", "additionalProperties", "not"];
 /// Keywords under which a schema holds a list of sub-schemas.
 const LIST: &[&str] = &["anyOf", "oneOf", "allOf"];
 
+/// A visitor of schema objects: gets the pointer and the schema, may rewrite it.
+pub(crate) type Visit<'a> = dyn FnMut(&str, &mut Map<String, Value>) -> Result<(), Error> + 'a;
+
 /// Calls `f` on every schema object of the document, parents before children, with its
 /// pointer. Children are visited after `f` returns, so a rewrite is seen by the walk.
-pub(crate) fn for_each_schema(
-    spec: &mut Value,
-    f: &mut dyn FnMut(&str, &mut Map<String, Value>) -> Result<(), Error>,
-) -> Result<(), Error> {
+pub(crate) fn for_each_schema(spec: &mut Value, f: &mut Visit<'_>) -> Result<(), Error> {
     for (pointer, schema) in schema_roots(spec) {
         walk(&pointer, schema, f)?;
     }
     Ok(())
 }
 
-fn walk(
-    pointer: &str,
-    schema: &mut Value,
-    f: &mut dyn FnMut(&str, &mut Map<String, Value>) -> Result<(), Error>,
-) -> Result<(), Error> {
+fn walk(pointer: &str, schema: &mut Value, f: &mut Visit<'_>) -> Result<(), Error> {
     let Value::Object(map) = schema else {
         return Ok(());
     };

@@ -6,6 +6,7 @@
 mod demo;
 mod server;
 mod test;
+mod update_spec;
 
 use std::process::ExitCode;
 
@@ -23,6 +24,10 @@ const COMMANDS: &[(&str, &str)] = &[
         "demo [ARGS...]",
         "start a server and run `cargo run --quiet --example demo -- ARGS...` against it",
     ),
+    (
+        "update-spec SOURCE [--dry-run]",
+        "replace openapi.json (--version X.Y.Z | --url URL | --file PATH) and report the surface change",
+    ),
     ("help", "show this help"),
 ];
 
@@ -34,7 +39,9 @@ fn main() -> ExitCode {
         Some("server") => no_args("server", &rest).and_then(|()| server::run()),
         Some("test") => test::run(&rest),
         Some("demo") => demo::run(&rest),
-        // `update-spec` is dispatched here once xtask/src/update_spec.rs exists.
+        Some("update-spec") => update_spec::run(&rest)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(Error::from),
         None | Some("help" | "-h" | "--help") => {
             println!("{}", help());
             Ok(ExitCode::SUCCESS)

@@ -6,7 +6,7 @@ use langgraph_testbed::{Server, TEST_URL_ENV};
 
 use crate::Error;
 
-/// Starts one server, runs `cargo test --workspace --all-targets <args>` with
+/// Starts one server, runs `cargo test --workspace <args>` with
 /// `LANGGRAPH_TEST_URL` pointing at it, stops the server and returns cargo's
 /// exit code.
 pub fn run(args: &[String]) -> Result<ExitCode, Error> {

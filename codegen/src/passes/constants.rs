@@ -19,14 +19,14 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
     let mut log = Vec::new();
     let result = for_each_schema(&mut spec, &mut |at, schema| {
         if let Some(value) = schema.remove("const") {
-            if let Some(existing) = schema.get("enum") {
-                if existing != &json!([value.clone()]) {
-                    return Err(Error::new(
-                        PASS.name,
-                        &format!("{at}/const"),
-                        "`const` next to a different `enum`",
-                    ));
-                }
+            if let Some(existing) = schema.get("enum")
+                && existing != &json!([value.clone()])
+            {
+                return Err(Error::new(
+                    PASS.name,
+                    &format!("{at}/const"),
+                    "`const` next to a different `enum`",
+                ));
             }
             schema.insert("enum".into(), Value::Array(vec![value]));
             log.push(at.to_string());
