@@ -9,6 +9,7 @@
 
 use std::{
     collections::BTreeSet,
+    io::Write as _,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -84,7 +85,10 @@ async fn every_operation_against_the_real_server() {
         .map(|o| o.name)
         .collect();
     let seen: BTreeSet<String> = seen.lock().unwrap().iter().map(|s| s.to_string()).collect();
-    println!(
+    // Straight to stderr so that the figure shows when the test passes (libtest captures
+    // `println!`).
+    let _ = writeln!(
+        std::io::stderr(),
         "live operations: {}/{}",
         seen.intersection(&all).count(),
         all.len()

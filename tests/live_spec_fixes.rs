@@ -4,7 +4,7 @@
 //! which is what the published `openapi.json` gets wrong. If a future server agrees with its
 //! spec again, the probe fails and the entry can go. A fix without a probe fails the test.
 
-use std::{collections::BTreeSet, time::Duration};
+use std::{collections::BTreeSet, io::Write as _, time::Duration};
 
 use langgraph_sdk_codegen::passes::SPEC_FIXES;
 use serde_json::{Value, json};
@@ -392,7 +392,10 @@ async fn every_spec_fix_is_what_the_server_does() {
             other => panic!("unknown probe {other}"),
         }
     }
-    println!(
+    // Straight to stderr so that the figure shows when the test passes (libtest captures
+    // `println!`).
+    let _ = writeln!(
+        std::io::stderr(),
         "spec fixes proven live: {}/{}",
         SPEC_FIXES.len(),
         SPEC_FIXES.len()

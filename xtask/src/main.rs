@@ -1,6 +1,6 @@
 //! `cargo xtask <command>`: development tasks for the langgraph-sdk workspace.
 //!
-//! Std-only apart from `langgraph-testbed` (which starts the real LangGraph
+//! Depends on `langgraph-testbed` (which starts the real LangGraph
 //! server with the test graphs of `tests/server/`).
 
 mod demo;
