@@ -28,6 +28,7 @@ fn main() -> ExitCode {
     let writes = [
         (out.join("raw.rs"), generated.code),
         (out.join("openapi.normalized.json"), normalized),
+        (out.join("operations.rs"), generated.operations),
     ];
     for (path, contents) in writes {
         if let Err(e) = fs::write(&path, contents) {

@@ -30,12 +30,24 @@ include!(concat!(env!("OUT_DIR"), "/raw.rs"));
 pub type ResponseObserver = dyn Fn(&'static str, Option<reqwest::StatusCode>) + Send + Sync;
 
 /// What the generated [`Client`] runs around each request.
+///
+/// `Hooks::default()` sends requests as they are. The raw client of a
+/// [`crate::Client`] ([`crate::Client::raw`]) has hooks that add the API key, retry what is
+/// safe to retry and trace each request, like every call of the ergonomic layer.
 #[derive(Clone, Default)]
 pub struct Hooks {
+    transport: Option<Arc<crate::transport::Transport>>,
     on_response: Option<Arc<ResponseObserver>>,
 }
 
 impl Hooks {
+    pub(crate) fn with_transport(transport: Arc<crate::transport::Transport>) -> Self {
+        Hooks {
+            transport: Some(transport),
+            on_response: None,
+        }
+    }
+
     /// Calls `observer` after every request with the operation id (e.g. `"create_run"`) and
     /// the status of the response, if one arrived.
     pub fn on_response(
@@ -50,12 +62,30 @@ impl Hooks {
 impl fmt::Debug for Hooks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Hooks")
+            .field("transport", &self.transport.is_some())
             .field("on_response", &self.on_response.is_some())
             .finish()
     }
 }
 
 impl ClientHooks<Hooks> for Client {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        match &self.inner.transport {
+            Some(transport) => {
+                let retry_safe = crate::operations::Operation::by_id(info.operation_id)
+                    .is_some_and(|op| op.retry_safe);
+                transport
+                    .execute(info.operation_id, retry_safe, request)
+                    .await
+            }
+            None => self.client.execute(request).await,
+        }
+    }
+
     async fn post<E>(
         &self,
         result: &reqwest::Result<reqwest::Response>,

@@ -18,6 +18,7 @@
 //! so a spec that fails here fails the build with the same message.
 
 mod error;
+pub mod operations;
 pub mod passes;
 mod pointer;
 pub mod surface;
@@ -36,6 +37,8 @@ pub struct Generated {
     pub normalized: serde_json::Value,
     /// Every change the normalizer made, in order.
     pub changes: Vec<Change>,
+    /// The operation table for the hand-written layer (see [`operations::table`]).
+    pub operations: String,
 }
 
 /// Normalizes `spec_json` (the server's `openapi.json`) and generates the raw bindings.
@@ -49,10 +52,12 @@ pub fn generate(spec_json: &str) -> Result<Generated, Error> {
         .map_err(|e| Error::new("parse", "", format!("openapi.json is not valid JSON: {e}")))?;
     let (normalized, changes) = normalize(spec)?;
     let code = generate_normalized(&normalized)?;
+    let operations = operations::table(&normalized);
     Ok(Generated {
         code,
         normalized,
         changes,
+        operations,
     })
 }
 

@@ -11,6 +11,7 @@ use crate::Error;
 mod constants;
 mod content;
 mod drop_ops;
+mod explicit_nulls;
 mod inline_refs;
 mod keywords;
 mod nulls;
@@ -26,6 +27,7 @@ mod unions;
 mod version;
 
 pub use drop_ops::DROPPED_OPERATIONS;
+pub use explicit_nulls::EXPLICIT_NULLS;
 pub use spec_fixes::SPEC_FIXES;
 
 /// One change a pass made, for the build log and the change report.
@@ -91,6 +93,7 @@ pub const PASSES: &[Pass] = &[
     responses::PASS,
     ref_siblings::PASS,
     type_arrays::PASS,
+    explicit_nulls::PASS,
     nulls::PASS,
     unions::STRING_UNIONS,
     unions::ANYOF_TO_ONEOF,

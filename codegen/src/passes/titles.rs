@@ -97,6 +97,22 @@ pub const RENAMES: &[(&str, Option<&str>)] = &[
         "/components/schemas/ThreadStateUpdate/properties/values",
         Some("ThreadStateUpdateValues"),
     ),
+    (
+        "/components/schemas/AssistantSearchRequest/properties/select/items",
+        Some("AssistantSelectField"),
+    ),
+    (
+        "/components/schemas/CronSearch/properties/select/items",
+        Some("CronSelectField"),
+    ),
+    (
+        "/components/schemas/ThreadSearchRequest/properties/select/items",
+        Some("ThreadSelectField"),
+    ),
+    (
+        "/paths/~1threads~1{thread_id}~1runs/get/parameters/4/schema/items",
+        Some("RunSelectField"),
+    ),
 ];
 
 /// Whether typify would mint a named type for this schema (and so read its title).
@@ -131,6 +147,24 @@ fn collect(spec: &mut Value) -> Result<BTreeMap<String, Vec<Use>>, Error> {
                 pointer: at.to_string(),
                 shape: shape(&Value::Object(schema.clone())),
             });
+        }
+        Ok(())
+    })?;
+    // typify names the untitled items of a titled array `<Title>Item`: four different `select`
+    // enums would all become one `SelectItem`.
+    for_each_schema(spec, &mut |at, schema| {
+        if let (Some(Value::String(title)), Some(Value::Object(items))) =
+            (schema.get("title"), schema.get("items"))
+            && !items.contains_key("title")
+            && names_a_type(items)
+        {
+            groups
+                .entry(format!("{}Item", pascal(title)))
+                .or_default()
+                .push(Use {
+                    pointer: format!("{at}/items"),
+                    shape: shape(&Value::Object(items.clone())),
+                });
         }
         Ok(())
     })?;
@@ -240,6 +274,19 @@ mod tests {
                 .pointer("/components/schemas/B/properties/kind/title"),
             Some(&json!("BKind"))
         );
+    }
+
+    #[test]
+    fn untitled_items_of_titled_arrays_clash_by_their_derived_name() {
+        let select = |values: Value| json!({"type": "array", "title": "Select", "items": {"type": "string", "enum": values}});
+        let mut spec = json!({"components": {"schemas": {
+            "A": {"type": "object", "properties": {"select": select(json!(["a"]))}},
+            "B": {"type": "object", "properties": {"select": select(json!(["b"]))}}
+        }}});
+        let groups = collect(&mut spec).unwrap();
+        let found = clashes(&groups);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "SelectItem");
     }
 
     #[test]

@@ -1,0 +1,399 @@
+//! The one error type of the SDK.
+//!
+//! Every fallible call returns [`Result<T, Error>`](crate::Result). The variants keep apart
+//! what a caller reacts to differently: the server said no ([`Error::Api`]), the request never
+//! got an answer ([`Error::Connect`], [`Error::Timeout`], [`Error::Transport`]), the answer
+//! was not what the API promises ([`Error::Decode`]), the run itself failed
+//! ([`Error::Run`]), or the call was refused before anything was sent
+//! ([`Error::InvalidInput`], [`Error::Config`]).
+
+use std::fmt;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// What went wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error status.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// No connection could be made (the request was never sent).
+    #[error("cannot connect for `{operation}`: {source}")]
+    Connect {
+        /// The operation, e.g. `create_run`.
+        operation: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The connect or read timeout passed.
+    #[error("`{operation}` timed out: {source}")]
+    Timeout {
+        /// The operation, e.g. `wait_run`.
+        operation: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The connection failed after the request was sent, or the body could not be read.
+    #[error("`{operation}` failed in transport: {source}")]
+    Transport {
+        /// The operation.
+        operation: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The response did not have the shape the API documents.
+    #[error("cannot decode the response of `{operation}`: {message}; body: {snippet}")]
+    Decode {
+        /// The operation.
+        operation: &'static str,
+        /// What the decoder said.
+        message: String,
+        /// The start of the body (at most 512 bytes, lossily decoded).
+        snippet: String,
+    },
+    /// The run ended in an error (the `__error__` body of `wait` and `join`).
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// The call was refused before sending: an argument is invalid.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// The client could not be configured.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The API error, when the server answered with an error status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when the server answered with an error status.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.api().map(|e| e.status)
+    }
+
+    /// The server answered 404.
+    pub fn is_not_found(&self) -> bool {
+        self.api().is_some_and(|e| e.kind == ErrorKind::NotFound)
+    }
+
+    /// The server answered 409 (for example a thread or assistant that already exists, or a
+    /// run rejected by `multitask_strategy: reject`).
+    pub fn is_conflict(&self) -> bool {
+        self.api().is_some_and(|e| e.kind == ErrorKind::Conflict)
+    }
+
+    /// The server answered 429.
+    pub fn is_rate_limited(&self) -> bool {
+        self.api().is_some_and(|e| e.kind == ErrorKind::RateLimited)
+    }
+
+    /// A timeout, a refused connection or another transport failure: worth trying again
+    /// later, unlike an answer from the server.
+    pub fn is_transport(&self) -> bool {
+        matches!(
+            self,
+            Error::Connect { .. } | Error::Timeout { .. } | Error::Transport { .. }
+        )
+    }
+
+    /// Classifies a reqwest error of `operation`.
+    pub(crate) fn from_reqwest(operation: &'static str, source: reqwest::Error) -> Error {
+        if source.is_timeout() {
+            Error::Timeout { operation, source }
+        } else if source.is_connect() {
+            Error::Connect { operation, source }
+        } else {
+            Error::Transport { operation, source }
+        }
+    }
+
+    /// A decode error of `operation` with the start of `body`.
+    pub(crate) fn decode(
+        operation: &'static str,
+        message: impl fmt::Display,
+        body: &[u8],
+    ) -> Error {
+        Error::Decode {
+            operation,
+            message: message.to_string(),
+            snippet: snippet(body),
+        }
+    }
+}
+
+/// The start of a body for error messages.
+fn snippet(body: &[u8]) -> String {
+    const MAX: usize = 512;
+    let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]);
+    if body.len() > MAX {
+        format!("{text}…")
+    } else {
+        text.into_owned()
+    }
+}
+
+/// The class of an error status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// 400
+    BadRequest,
+    /// 401
+    Unauthorized,
+    /// 403
+    Forbidden,
+    /// 404
+    NotFound,
+    /// 409
+    Conflict,
+    /// 422
+    Unprocessable,
+    /// 429
+    RateLimited,
+    /// 5xx
+    Server,
+    /// Any other error status.
+    Other,
+}
+
+impl ErrorKind {
+    /// The kind of `status`.
+    pub fn of(status: StatusCode) -> ErrorKind {
+        match status.as_u16() {
+            400 => ErrorKind::BadRequest,
+            401 => ErrorKind::Unauthorized,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            422 => ErrorKind::Unprocessable,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+/// An error status from the server.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("`{operation}` failed with {status}: {message}{}", request_id.as_deref().map(|id| format!(" (request id {id})")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The operation, e.g. `get_thread`.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The class of the status.
+    pub kind: ErrorKind,
+    /// The server's message: `message`, `detail` or `error` of a JSON body, else the text of
+    /// the body (an HTML page from a proxy is reduced to its title), else the status line.
+    pub message: String,
+    /// The `x-request-id` response header, to quote when reporting a problem.
+    pub request_id: Option<String>,
+    /// The body: JSON when it parses, else a JSON string of its text, else `None`.
+    pub body: Option<Value>,
+}
+
+impl ApiError {
+    /// Builds the error for a response of `operation` with `status`, `x-request-id` and body.
+    pub(crate) fn new(
+        operation: &'static str,
+        status: StatusCode,
+        request_id: Option<String>,
+        body: &[u8],
+    ) -> ApiError {
+        let json: Option<Value> = serde_json::from_slice(body).ok();
+        let text = String::from_utf8_lossy(body);
+        let message = json
+            .as_ref()
+            .and_then(message_of)
+            .or_else(|| html_title(&text))
+            .or_else(|| {
+                let t = text.trim();
+                (!t.is_empty()).then(|| snippet(t.as_bytes()))
+            })
+            .unwrap_or_else(|| {
+                format!(
+                    "{} {}",
+                    status.as_u16(),
+                    status.canonical_reason().unwrap_or("HTTP error")
+                )
+            });
+        let body = json.or_else(|| (!text.is_empty()).then(|| Value::String(text.into_owned())));
+        ApiError {
+            operation,
+            status,
+            kind: ErrorKind::of(status),
+            message,
+            request_id,
+            body,
+        }
+    }
+}
+
+/// `message`, `detail` or `error` of an error body; inside a nested `error` object too.
+/// FastAPI validation errors carry a list in `detail`; its messages are joined.
+fn message_of(body: &Value) -> Option<String> {
+    for key in ["message", "detail", "error"] {
+        match body.get(key) {
+            Some(Value::String(s)) if !s.is_empty() => return Some(s.clone()),
+            Some(Value::Array(items)) if !items.is_empty() => {
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|i| match i.get("msg").and_then(Value::as_str) {
+                        Some(msg) => msg.to_string(),
+                        None => i.to_string(),
+                    })
+                    .collect();
+                return Some(parts.join("; "));
+            }
+            _ => {}
+        }
+    }
+    body.get("error")
+        .filter(|e| e.is_object())
+        .and_then(message_of)
+}
+
+/// The `<title>` of an HTML error page (a proxy's 502, say).
+fn html_title(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find("<title>")? + "<title>".len();
+    let end = start + lower[start..].find("</title>")?;
+    let title = text[start..end].trim();
+    (!title.is_empty()).then(|| title.to_string())
+}
+
+/// A run that ended in an error, as the server reports it inside a successful response
+/// (`{"__error__": {"error": "ValueError", "message": "…"}}`) or as an `error` stream event.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Deserialize, serde::Serialize)]
+#[error("the run failed: {error}: {message}")]
+#[non_exhaustive]
+pub struct RunError {
+    /// The exception type, e.g. `ValueError`.
+    #[serde(default)]
+    pub error: String,
+    /// The exception message.
+    #[serde(default)]
+    pub message: String,
+}
+
+impl RunError {
+    /// The run error inside a `wait`/`join` result, if the result is one.
+    pub(crate) fn in_result(value: &Value) -> Option<RunError> {
+        let inner = value.get("__error__")?;
+        if !inner.is_object() {
+            return None;
+        }
+        serde_json::from_value(inner.clone()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn api(status: u16, body: &str) -> ApiError {
+        ApiError::new(
+            "get_thread",
+            StatusCode::from_u16(status).unwrap(),
+            Some("req-1".into()),
+            body.as_bytes(),
+        )
+    }
+
+    #[test]
+    fn every_status_has_its_kind() {
+        let cases = [
+            (400, ErrorKind::BadRequest),
+            (401, ErrorKind::Unauthorized),
+            (403, ErrorKind::Forbidden),
+            (404, ErrorKind::NotFound),
+            (409, ErrorKind::Conflict),
+            (422, ErrorKind::Unprocessable),
+            (429, ErrorKind::RateLimited),
+            (500, ErrorKind::Server),
+            (502, ErrorKind::Server),
+            (503, ErrorKind::Server),
+            (405, ErrorKind::Other),
+            (418, ErrorKind::Other),
+        ];
+        for (status, kind) in cases {
+            assert_eq!(api(status, "{}").kind, kind, "{status}");
+        }
+    }
+
+    #[test]
+    fn message_comes_from_message_detail_or_error() {
+        assert_eq!(
+            api(404, r#"{"detail": "Thread not found"}"#).message,
+            "Thread not found"
+        );
+        assert_eq!(
+            api(400, r#"{"message": "bad", "detail": "x"}"#).message,
+            "bad"
+        );
+        assert_eq!(api(400, r#"{"error": "nope"}"#).message, "nope");
+        assert_eq!(
+            api(400, r#"{"error": {"message": "nested"}}"#).message,
+            "nested"
+        );
+        assert_eq!(
+            api(
+                422,
+                r#"{"detail": [{"msg": "field required"}, {"msg": "bad type"}]}"#
+            )
+            .message,
+            "field required; bad type"
+        );
+    }
+
+    #[test]
+    fn non_json_body_still_gives_a_useful_message() {
+        let html = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+        let e = api(502, html);
+        assert_eq!(e.message, "502 Bad Gateway");
+        assert_eq!(e.kind, ErrorKind::Server);
+        assert_eq!(e.body, Some(json!(html)));
+        assert_eq!(
+            api(503, "upstream overloaded").message,
+            "upstream overloaded"
+        );
+        assert_eq!(api(500, "").message, "500 Internal Server Error");
+        assert_eq!(api(500, "").body, None);
+    }
+
+    #[test]
+    fn display_names_operation_status_and_request_id() {
+        let e = Error::from(api(404, r#"{"detail": "Thread not found"}"#));
+        assert_eq!(
+            e.to_string(),
+            "`get_thread` failed with 404 Not Found: Thread not found (request id req-1)"
+        );
+        assert!(e.is_not_found());
+        assert!(!e.is_conflict());
+        assert_eq!(e.status(), Some(StatusCode::NOT_FOUND));
+    }
+
+    #[test]
+    fn run_error_is_found_in_results() {
+        let value = json!({"__error__": {"error": "ValueError", "message": "deliberate failure"}});
+        let e = RunError::in_result(&value).unwrap();
+        assert_eq!(
+            e.to_string(),
+            "the run failed: ValueError: deliberate failure"
+        );
+        assert!(RunError::in_result(&json!({"text": "ok"})).is_none());
+        assert!(RunError::in_result(&json!({"__error__": "text"})).is_none());
+    }
+}

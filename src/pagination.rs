@@ -1,0 +1,174 @@
+//! Pages of search results, and streams that walk every page.
+
+use std::{future::Future, ops::Deref};
+
+use futures_util::stream::{self, BoxStream, StreamExt};
+use reqwest::header::HeaderMap;
+
+use crate::Result;
+
+/// One page of results, and where the next one starts.
+///
+/// A page dereferences to a slice of its items and iterates over them. The searches also offer
+/// `.all()`, a stream that fetches page after page until the results run out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    items: Vec<T>,
+    next_offset: Option<u64>,
+}
+
+impl<T> Page<T> {
+    pub(crate) fn new(items: Vec<T>, next_offset: Option<u64>) -> Self {
+        Page { items, next_offset }
+    }
+
+    /// A page of `items` fetched at `offset` with `limit`: the server's `X-Pagination-Next`
+    /// when it sends one, else a full page means there may be more.
+    pub(crate) fn from_response(
+        items: Vec<T>,
+        headers: &HeaderMap,
+        offset: u64,
+        limit: u64,
+    ) -> Self {
+        let from_header = headers
+            .get("x-pagination-next")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok());
+        let has_total = headers.contains_key("x-pagination-total");
+        let guessed =
+            (items.len() as u64 >= limit && limit > 0).then(|| offset + items.len() as u64);
+        // A server that sends X-Pagination-Total but no X-Pagination-Next says "no more".
+        let next_offset = if has_total {
+            from_header
+        } else {
+            from_header.or(guessed)
+        };
+        Page { items, next_offset }
+    }
+
+    /// The items.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// The items, owned.
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+
+    /// The offset of the next page, if there may be one.
+    pub fn next_offset(&self) -> Option<u64> {
+        self.next_offset
+    }
+}
+
+impl<T> Deref for Page<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.items
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Page<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+/// Every item of every page from `offset` on: `fetch(offset)` returns the page there. An
+/// error ends the stream after it is yielded.
+pub(crate) fn all<T, F, Fut>(offset: u64, fetch: F) -> BoxStream<'static, Result<T>>
+where
+    T: Send + 'static,
+    F: FnMut(u64) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+{
+    stream::try_unfold((Some(offset), fetch), |(offset, mut fetch)| async move {
+        let Some(offset) = offset else {
+            return Ok(None);
+        };
+        let page = fetch(offset).await?;
+        let next = page
+            .next_offset
+            .filter(|next| *next > offset && !page.items.is_empty());
+        Ok(Some((
+            stream::iter(page.items.into_iter().map(Ok)),
+            (next, fetch),
+        )))
+    })
+    .map(|page: Result<_>| match page {
+        Ok(items) => items.left_stream(),
+        Err(e) => stream::once(async { Err(e) }).right_stream(),
+    })
+    .flatten()
+    .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn next_offset_from_header_or_full_page() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(
+            Page::from_response(vec![1, 2], &headers, 0, 2).next_offset(),
+            Some(2)
+        );
+        assert_eq!(
+            Page::from_response(vec![1], &headers, 0, 2).next_offset(),
+            None
+        );
+        headers.insert("x-pagination-total", HeaderValue::from_static("5"));
+        assert_eq!(
+            Page::from_response(vec![1, 2], &headers, 3, 2).next_offset(),
+            None
+        );
+        headers.insert("x-pagination-next", HeaderValue::from_static("5"));
+        assert_eq!(
+            Page::from_response(vec![1, 2], &headers, 3, 2).next_offset(),
+            Some(5)
+        );
+    }
+
+    #[tokio::test]
+    async fn all_walks_pages_until_the_end() {
+        let data: Vec<u32> = (0..7).collect();
+        let stream = all(0, move |offset| {
+            let data = data.clone();
+            async move {
+                let start = offset as usize;
+                let items: Vec<u32> = data.iter().skip(start).take(3).copied().collect();
+                let next = (start + 3 < data.len()).then_some(offset + 3);
+                Ok(Page::new(items, next))
+            }
+        });
+        let items: Vec<u32> = stream.map(|r| r.unwrap()).collect().await;
+        assert_eq!(items, (0..7).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn an_error_is_yielded_and_ends_the_stream() {
+        let stream = all(0, |offset| async move {
+            if offset == 0 {
+                Ok(Page::new(vec![1u32], Some(1)))
+            } else {
+                Err(crate::Error::InvalidInput("boom".into()))
+            }
+        });
+        let items: Vec<Result<u32>> = stream.collect().await;
+        assert_eq!(items.len(), 2);
+        assert!(items[1].is_err());
+    }
+}
