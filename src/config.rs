@@ -304,12 +304,6 @@ impl ClientBuilder {
         if let Some(key) = &api_key {
             key.header_value()?;
         }
-        #[cfg(feature = "rustls")]
-        {
-            // reqwest is built without a default crypto provider; install ring's unless the
-            // application installed one of its own.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
         let mut http = reqwest::Client::builder()
             .default_headers(headers)
             .connect_timeout(self.connect_timeout);

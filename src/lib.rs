@@ -40,6 +40,7 @@ mod operations;
 mod pagination;
 pub mod raw;
 mod request;
+mod run_options;
 pub mod runs;
 pub mod store;
 pub mod threads;

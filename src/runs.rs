@@ -1,16 +1,764 @@
-//! Runs: executions of an assistant.
+//! Runs: executions of an assistant, on a thread or stateless.
 
-use crate::Client;
+use std::{fmt::Display, marker::PhantomData, sync::Arc};
+
+use futures_util::stream::BoxStream;
+use reqwest::{Response, Url};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+use crate::{
+    Client, Error, Page, Result, RunError,
+    operations::{self as ops, Operation},
+    pagination,
+    raw::types::{Action, CancelRunsStatus, Run, RunSelectField, RunStatus},
+    request::awaitable,
+    run_options::{RunBody, delegate_run_options},
+    transport::{Transport, check},
+};
+
+pub use crate::run_options::{Command, Nodes, RunOptions, StreamMode};
 
 /// The runs of a deployment: `client.runs()`.
+///
+/// Every call that starts a run exists in a threaded form (`create`, `wait`) taking the
+/// thread, and a stateless form (`create_stateless`, `wait_stateless`) for which the server
+/// makes a temporary thread.
 #[derive(Debug, Clone)]
 pub struct Runs {
-    #[allow(dead_code)]
     client: Client,
 }
+
+/// The ids of a run the server just created (from its `Content-Location`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunCreated {
+    /// The run.
+    pub run_id: String,
+    /// The thread it runs on (a temporary one for stateless runs).
+    pub thread_id: Option<String>,
+}
+
+impl RunCreated {
+    fn from_response(response: &Response) -> Option<RunCreated> {
+        let location = response.headers().get("content-location")?.to_str().ok()?;
+        let path = location.split(['?', '#']).next()?;
+        let (thread, run) = match path.split_once("/runs/") {
+            Some((before, run)) => (
+                before
+                    .strip_prefix("/threads/")
+                    .or_else(|| before.rsplit_once("/threads/").map(|(_, t)| t)),
+                run,
+            ),
+            None => return None,
+        };
+        let run_id = run.split('/').next().filter(|r| !r.is_empty())?.to_string();
+        Some(RunCreated {
+            run_id,
+            thread_id: thread.filter(|t| !t.is_empty()).map(str::to_string),
+        })
+    }
+}
+
+type OnRunCreated = Arc<dyn Fn(RunCreated) + Send + Sync>;
 
 impl Runs {
     pub(crate) fn new(client: Client) -> Self {
         Runs { client }
+    }
+
+    /// Starts a run of `assistant_id` (an assistant id or a graph name) on a thread, in the
+    /// background; `.await` gives the created, pending [`Run`].
+    pub fn create(&self, thread_id: impl Display, assistant_id: impl Into<String>) -> CreateRun {
+        CreateRun::new(
+            self.client.clone(),
+            Some(thread_id.to_string()),
+            assistant_id.into(),
+        )
+    }
+
+    /// Starts a stateless run in the background (on a temporary thread).
+    pub fn create_stateless(&self, assistant_id: impl Into<String>) -> CreateRun {
+        CreateRun::new(self.client.clone(), None, assistant_id.into())
+    }
+
+    /// Runs `assistant_id` on a thread and waits for its output: the thread's final values.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: langgraph_sdk::Client, thread_id: uuid::Uuid) -> langgraph_sdk::Result<()> {
+    /// use serde_json::json;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Echo { echo: String }
+    ///
+    /// let out: Echo = client.runs().wait(thread_id, "echo").input(json!({"text": "hi"})).output_as().await?;
+    /// assert_eq!(out.echo, "hi");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait(&self, thread_id: impl Display, assistant_id: impl Into<String>) -> WaitRun {
+        WaitRun::new(
+            self.client.clone(),
+            Some(thread_id.to_string()),
+            assistant_id.into(),
+        )
+    }
+
+    /// Runs `assistant_id` statelessly and waits for its output.
+    pub fn wait_stateless(&self, assistant_id: impl Into<String>) -> WaitRun {
+        WaitRun::new(self.client.clone(), None, assistant_id.into())
+    }
+
+    /// Starts several stateless background runs at once.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an empty batch or options a stateless run does not take.
+    pub async fn create_batch<A: Into<String>>(
+        &self,
+        runs: impl IntoIterator<Item = (A, RunOptions)>,
+    ) -> Result<Vec<Run>> {
+        let bodies = runs
+            .into_iter()
+            .map(|(assistant, options)| {
+                options.body(RunBody::CreateStateless, Some(&assistant.into()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if bodies.is_empty() {
+            return Err(Error::InvalidInput("a batch needs at least one run".into()));
+        }
+        self.client
+            .transport()
+            .json(&ops::CREATE_BATCH_RUNS, &[], &[], Some(&bodies))
+            .await
+    }
+
+    /// The runs of a thread, newest first; 10 per page unless [`limit`](ListRuns::limit) says
+    /// otherwise.
+    pub fn list(&self, thread_id: impl Display) -> ListRuns {
+        ListRuns {
+            client: self.client.clone(),
+            thread_id: thread_id.to_string(),
+            limit: 10,
+            offset: 0,
+            status: None,
+            select: Vec::new(),
+            item: PhantomData,
+        }
+    }
+
+    /// A run.
+    ///
+    /// # Errors
+    /// [`Error::Api`] with 404 when there is none.
+    pub async fn get(&self, thread_id: impl Display, run_id: impl Display) -> Result<Run> {
+        let (thread, run) = (thread_id.to_string(), run_id.to_string());
+        self.client
+            .transport()
+            .json(&ops::GET_RUN, &[&thread, &run], &[], None::<&()>)
+            .await
+    }
+
+    /// Cancels a run; with [`wait`](CancelRun::wait), also waits until it has stopped and
+    /// returns the thread's values then.
+    pub fn cancel(&self, thread_id: impl Display, run_id: impl Display) -> CancelRun {
+        CancelRun {
+            client: self.client.clone(),
+            thread_id: thread_id.to_string(),
+            run_id: run_id.to_string(),
+            wait: false,
+            action: None,
+        }
+    }
+
+    /// Cancels several runs: those of [`run_ids`](CancelRuns::run_ids) on a thread, or every
+    /// run with a [`status`](CancelRuns::status).
+    pub fn cancel_many(&self) -> CancelRuns {
+        CancelRuns {
+            client: self.client.clone(),
+            thread_id: None,
+            run_ids: Vec::new(),
+            status: None,
+            action: None,
+        }
+    }
+
+    /// Waits for a run to finish and returns the thread's values.
+    pub fn join(&self, thread_id: impl Display, run_id: impl Display) -> JoinRun {
+        JoinRun {
+            client: self.client.clone(),
+            thread_id: thread_id.to_string(),
+            run_id: run_id.to_string(),
+            output: PhantomData,
+        }
+    }
+
+    /// Deletes a finished run.
+    ///
+    /// # Errors
+    /// As for any request.
+    pub async fn delete(&self, thread_id: impl Display, run_id: impl Display) -> Result<()> {
+        let (thread, run) = (thread_id.to_string(), run_id.to_string());
+        self.client
+            .transport()
+            .empty(&ops::DELETE_RUN, &[&thread, &run], &[], None::<&()>)
+            .await
+    }
+}
+
+/// Sends `body` to the threaded or stateless form of an operation.
+async fn start(
+    client: &Client,
+    thread_id: Option<&str>,
+    (threaded, stateless): (&'static Operation, &'static Operation),
+    body: &Map<String, Value>,
+    on_run_created: Option<&OnRunCreated>,
+) -> Result<(&'static Operation, Response)> {
+    let transport = client.transport();
+    let (op, builder) = match thread_id {
+        Some(thread) => (threaded, transport.request(threaded, &[thread])?),
+        None => (stateless, transport.request(stateless, &[])?),
+    };
+    let response = transport.send(op, builder.json(body)).await?;
+    if let (Some(callback), Some(created)) = (on_run_created, RunCreated::from_response(&response))
+    {
+        callback(created);
+    }
+    Ok((op, response))
+}
+
+/// Builder of [`Runs::create`] and [`Runs::create_stateless`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateRun {
+    client: Client,
+    thread_id: Option<String>,
+    assistant_id: String,
+    options: RunOptions,
+    on_run_created: Option<OnRunCreated>,
+}
+
+impl std::fmt::Debug for CreateRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateRun")
+            .field("thread_id", &self.thread_id)
+            .field("assistant_id", &self.assistant_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+delegate_run_options!(CreateRun);
+
+impl CreateRun {
+    fn new(client: Client, thread_id: Option<String>, assistant_id: String) -> Self {
+        CreateRun {
+            client,
+            thread_id,
+            assistant_id,
+            options: RunOptions::new(),
+            on_run_created: None,
+        }
+    }
+
+    /// Calls `callback` with the new run's ids as soon as the server has created it.
+    pub fn on_run_created(mut self, callback: impl Fn(RunCreated) + Send + Sync + 'static) -> Self {
+        self.on_run_created = Some(Arc::new(callback));
+        self
+    }
+
+    async fn send(self) -> Result<Run> {
+        let kind = if self.thread_id.is_some() {
+            RunBody::Create
+        } else {
+            RunBody::CreateStateless
+        };
+        let body = self.options.body(kind, Some(&self.assistant_id))?;
+        let ops = (&ops::CREATE_RUN, &ops::CREATE_STATELESS_RUN);
+        let (op, response) = start(
+            &self.client,
+            self.thread_id.as_deref(),
+            ops,
+            &body,
+            self.on_run_created.as_ref(),
+        )
+        .await?;
+        crate::transport::decode(op.id, response).await
+    }
+}
+awaitable!(CreateRun => Run);
+
+/// Builder of [`Runs::wait`] and [`Runs::wait_stateless`]; `.await` it for the output as JSON,
+/// or call [`output_as`](Self::output_as) first for a type of your own.
+///
+/// A run that fails is [`Error::Run`], never an output. If the connection drops while the run
+/// is still going, the result is fetched again from the run's join URL (a `GET`: the run is
+/// not started twice).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WaitRun<T = Value> {
+    client: Client,
+    thread_id: Option<String>,
+    assistant_id: String,
+    options: RunOptions,
+    on_run_created: Option<OnRunCreated>,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for WaitRun<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WaitRun")
+            .field("thread_id", &self.thread_id)
+            .field("assistant_id", &self.assistant_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+delegate_run_options!(WaitRun);
+
+impl WaitRun<Value> {
+    fn new(client: Client, thread_id: Option<String>, assistant_id: String) -> Self {
+        WaitRun {
+            client,
+            thread_id,
+            assistant_id,
+            options: RunOptions::new(),
+            on_run_created: None,
+            output: PhantomData,
+        }
+    }
+
+    /// Decodes the output into `T` instead of JSON.
+    pub fn output_as<T: DeserializeOwned>(self) -> WaitRun<T> {
+        WaitRun {
+            client: self.client,
+            thread_id: self.thread_id,
+            assistant_id: self.assistant_id,
+            options: self.options,
+            on_run_created: self.on_run_created,
+            output: PhantomData,
+        }
+    }
+
+    /// Calls `callback` with the new run's ids as soon as the server has created it.
+    pub fn on_run_created(mut self, callback: impl Fn(RunCreated) + Send + Sync + 'static) -> Self {
+        self.on_run_created = Some(Arc::new(callback));
+        self
+    }
+}
+
+impl<T: DeserializeOwned> WaitRun<T> {
+    async fn send(self) -> Result<T> {
+        let kind = if self.thread_id.is_some() {
+            RunBody::Streaming
+        } else {
+            RunBody::StreamingStateless
+        };
+        let body = self.options.body(kind, Some(&self.assistant_id))?;
+        let ops = (&ops::WAIT_RUN, &ops::WAIT_STATELESS_RUN);
+        let (op, response) = start(
+            &self.client,
+            self.thread_id.as_deref(),
+            ops,
+            &body,
+            self.on_run_created.as_ref(),
+        )
+        .await?;
+        let value = read_result(self.client.transport(), op, response).await?;
+        output(op.id, value)
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> std::future::IntoFuture for WaitRun<T> {
+    type Output = Result<T>;
+    type IntoFuture = futures_util::future::BoxFuture<'static, Result<T>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The output of a finished run, or its error.
+fn output<T: DeserializeOwned>(operation: &'static str, value: Value) -> Result<T> {
+    if let Some(error) = RunError::in_result(&value) {
+        return Err(Error::Run(error));
+    }
+    serde_json::from_value(value.clone())
+        .map_err(|e| Error::decode(operation, e, value.to_string().as_bytes()))
+}
+
+/// Reads a run's result. When the connection drops before the whole body arrived, fetches it
+/// again from the `Location` the server named (the run's join URL, same origin only), as often
+/// as the retry policy allows.
+async fn read_result(transport: &Transport, op: &Operation, response: Response) -> Result<Value> {
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| transport.base.join(l).ok())
+        .filter(|url| transport.same_origin(url));
+    let first = response.bytes().await;
+    let error = match first {
+        Ok(body) => {
+            return serde_json::from_slice(&body).map_err(|e| Error::decode(op.id, e, &body));
+        }
+        Err(e) => Error::from_reqwest(op.id, e),
+    };
+    let Some(location) = location else {
+        return Err(error);
+    };
+    rejoin(transport, location, error).await
+}
+
+async fn rejoin(transport: &Transport, location: Url, mut last: Error) -> Result<Value> {
+    let op = &ops::JOIN_RUN;
+    for retry in 0..transport.retry.max_retries.max(1) {
+        tokio::time::sleep(transport.retry.backoff(retry)).await;
+        tracing::debug!(%location, retry, "reconnecting to the run's result");
+        let request = transport
+            .http
+            .get(location.clone())
+            .build()
+            .map_err(|e| Error::from_reqwest(op.id, e))?;
+        let attempt = match transport.execute(op.id, true, request).await {
+            Ok(response) => match check(op.id, response).await {
+                Ok(response) => response
+                    .bytes()
+                    .await
+                    .map_err(|e| Error::from_reqwest(op.id, e)),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(Error::from_reqwest(op.id, e)),
+        };
+        match attempt {
+            Ok(body) => {
+                return serde_json::from_slice(&body).map_err(|e| Error::decode(op.id, e, &body));
+            }
+            Err(e @ Error::Api(_))
+                if !e
+                    .status()
+                    .is_some_and(|s| s.is_server_error() || s.as_u16() == 429) =>
+            {
+                return Err(e);
+            }
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+/// Builder of [`Runs::join`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct JoinRun<T = Value> {
+    client: Client,
+    thread_id: String,
+    run_id: String,
+    output: PhantomData<fn() -> T>,
+}
+
+impl JoinRun<Value> {
+    /// Decodes the output into `T` instead of JSON.
+    pub fn output_as<T: DeserializeOwned>(self) -> JoinRun<T> {
+        JoinRun {
+            client: self.client,
+            thread_id: self.thread_id,
+            run_id: self.run_id,
+            output: PhantomData,
+        }
+    }
+}
+
+impl<T: DeserializeOwned> JoinRun<T> {
+    async fn send(self) -> Result<T> {
+        let op = &ops::JOIN_RUN;
+        let transport = self.client.transport();
+        let request = transport.request(op, &[&self.thread_id, &self.run_id])?;
+        let response = transport.send(op, request).await?;
+        let value = read_result(transport, op, response).await?;
+        output(op.id, value)
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> std::future::IntoFuture for JoinRun<T> {
+    type Output = Result<T>;
+    type IntoFuture = futures_util::future::BoxFuture<'static, Result<T>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Builder of [`Runs::list`]; `.await` it for one page, or stream every run with
+/// [`all`](Self::all).
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ListRuns<T = Run> {
+    client: Client,
+    thread_id: String,
+    limit: u64,
+    offset: u64,
+    status: Option<RunStatus>,
+    select: Vec<RunSelectField>,
+    item: PhantomData<fn() -> T>,
+}
+
+impl ListRuns<Run> {
+    /// Returns only these fields: the items become JSON objects with just those keys.
+    pub fn select(
+        self,
+        fields: impl IntoIterator<Item = RunSelectField>,
+    ) -> ListRuns<Map<String, Value>> {
+        ListRuns {
+            client: self.client,
+            thread_id: self.thread_id,
+            limit: self.limit,
+            offset: self.offset,
+            status: self.status,
+            select: fields.into_iter().collect(),
+            item: PhantomData,
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> ListRuns<T> {
+    /// Page size (default 10).
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Skips this many runs.
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    /// Only runs with this status.
+    pub fn status(mut self, status: RunStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Every run, page after page, as a stream.
+    pub fn all(self) -> BoxStream<'static, Result<T>> {
+        let ListRuns {
+            client,
+            thread_id,
+            limit,
+            offset,
+            status,
+            select,
+            item,
+        } = self;
+        pagination::all(offset, move |offset| {
+            let page = ListRuns {
+                client: client.clone(),
+                thread_id: thread_id.clone(),
+                limit,
+                offset,
+                status,
+                select: select.clone(),
+                item,
+            };
+            page.send()
+        })
+    }
+
+    async fn send(self) -> Result<Page<T>> {
+        if self.limit == 0 {
+            return Err(Error::InvalidInput("`limit` must be at least 1".into()));
+        }
+        let mut query = vec![
+            ("limit", self.limit.to_string()),
+            ("offset", self.offset.to_string()),
+        ];
+        if let Some(status) = self.status {
+            query.push(("status", json_str(&status)));
+        }
+        query.extend(self.select.iter().map(|f| ("select", json_str(f))));
+        let op = &ops::LIST_RUNS;
+        let transport = self.client.transport();
+        let response = transport
+            .send(op, transport.request(op, &[&self.thread_id])?.query(&query))
+            .await?;
+        let headers = response.headers().clone();
+        let items = crate::transport::decode(op.id, response).await?;
+        Ok(Page::from_response(
+            items,
+            &headers,
+            self.offset,
+            self.limit,
+        ))
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> std::future::IntoFuture for ListRuns<T> {
+    type Output = Result<Page<T>>;
+    type IntoFuture = futures_util::future::BoxFuture<'static, Result<Page<T>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The wire name of a generated enum value.
+fn json_str(value: &impl serde::Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Builder of [`Runs::cancel`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct CancelRun {
+    client: Client,
+    thread_id: String,
+    run_id: String,
+    wait: bool,
+    action: Option<Action>,
+}
+
+impl CancelRun {
+    /// Waits until the run has stopped; the call then returns the thread's values.
+    pub fn wait(mut self, wait: bool) -> Self {
+        self.wait = wait;
+        self
+    }
+
+    /// `Interrupt` (the server's default) keeps the run and its state so far; `Rollback`
+    /// deletes the run and its checkpoints.
+    pub fn action(mut self, action: Action) -> Self {
+        self.action = Some(action);
+        self
+    }
+
+    async fn send(self) -> Result<Option<Value>> {
+        let mut query = vec![("wait", if self.wait { "1" } else { "0" }.to_string())];
+        if let Some(action) = self.action {
+            query.push(("action", json_str(&action)));
+        }
+        let op = &ops::CANCEL_RUN;
+        let transport = self.client.transport();
+        let builder = transport
+            .request(op, &[&self.thread_id, &self.run_id])?
+            .query(&query);
+        let response = transport.send(op, builder).await?;
+        if response.status() == reqwest::StatusCode::ACCEPTED || !self.wait {
+            return Ok(None);
+        }
+        read_result(transport, op, response).await.map(Some)
+    }
+}
+awaitable!(CancelRun => Option<Value>);
+
+/// Builder of [`Runs::cancel_many`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct CancelRuns {
+    client: Client,
+    thread_id: Option<String>,
+    run_ids: Vec<String>,
+    status: Option<CancelRunsStatus>,
+    action: Option<Action>,
+}
+
+impl CancelRuns {
+    /// The thread of the [`run_ids`](Self::run_ids).
+    pub fn thread_id(mut self, thread_id: impl Display) -> Self {
+        self.thread_id = Some(thread_id.to_string());
+        self
+    }
+
+    /// These runs (of [`thread_id`](Self::thread_id)).
+    pub fn run_ids<I: Display>(mut self, run_ids: impl IntoIterator<Item = I>) -> Self {
+        self.run_ids = run_ids.into_iter().map(|r| r.to_string()).collect();
+        self
+    }
+
+    /// Every run with this status, on every thread.
+    pub fn status(mut self, status: CancelRunsStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// `Interrupt` (the server's default) or `Rollback`.
+    pub fn action(mut self, action: Action) -> Self {
+        self.action = Some(action);
+        self
+    }
+
+    async fn send(self) -> Result<()> {
+        // The server takes exactly one of the two forms; say which is wrong before sending.
+        let body = match (&self.thread_id, self.run_ids.is_empty(), &self.status) {
+            (Some(thread), false, None) => json!({"thread_id": thread, "run_ids": self.run_ids}),
+            (None, true, Some(status)) => json!({"status": status}),
+            _ => {
+                return Err(Error::InvalidInput(
+                    "cancel_many takes either `thread_id` with `run_ids`, or `status`".into(),
+                ));
+            }
+        };
+        let query: Vec<(&str, String)> = self
+            .action
+            .iter()
+            .map(|a| ("action", json_str(a)))
+            .collect();
+        self.client
+            .transport()
+            .empty(&ops::CANCEL_RUNS, &[], &query, Some(&body))
+            .await
+    }
+}
+awaitable!(CancelRuns => ());
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn created(location: &str) -> Option<RunCreated> {
+        let response = http::Response::builder()
+            .header("content-location", location)
+            .body("")
+            .unwrap();
+        RunCreated::from_response(&Response::from(response))
+    }
+
+    #[test]
+    fn content_location_names_the_run() {
+        assert_eq!(
+            created("/threads/t1/runs/r1"),
+            Some(RunCreated {
+                run_id: "r1".into(),
+                thread_id: Some("t1".into())
+            })
+        );
+        assert_eq!(
+            created("/runs/r2"),
+            Some(RunCreated {
+                run_id: "r2".into(),
+                thread_id: None
+            })
+        );
+        assert_eq!(
+            created("/prefix/threads/t3/runs/r3"),
+            Some(RunCreated {
+                run_id: "r3".into(),
+                thread_id: Some("t3".into())
+            })
+        );
+        assert_eq!(created("/threads/t1"), None);
+    }
+
+    #[test]
+    fn run_errors_are_errors_not_output() {
+        let err = output::<Value>(
+            "wait_run",
+            json!({"__error__": {"error": "ValueError", "message": "boom"}}),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, Error::Run(ref e) if e.error == "ValueError" && e.message == "boom"),
+            "{err}"
+        );
+        let ok: Value = output("wait_run", json!({"a": 1})).unwrap();
+        assert_eq!(ok, json!({"a": 1}));
     }
 }

@@ -65,6 +65,9 @@ fn probe_for(pointer: &str) -> &'static str {
         p if p.starts_with("/paths/~1threads~1{thread_id}~1stream/get/parameters") => {
             "thread_stream_modes_comma_joined"
         }
+        "/components/schemas/RunCreateStateful/properties/checkpoint_id" => {
+            "run_from_checkpoint_id"
+        }
         _ => "",
     }
 }
@@ -387,6 +390,39 @@ async fn every_spec_fix_is_what_the_server_does() {
                 assert!(
                     joined.contains("event: values"),
                     "comma-joined keeps both: {joined}"
+                );
+            }
+            "run_from_checkpoint_id" => {
+                let t = s.thread().await;
+                let wait = format!("/threads/{t}/runs/wait");
+                let first = s
+                    .json(
+                        s.post(
+                            &wait,
+                            json!({"assistant_id": "echo", "input": {"text": "a"}}),
+                        )
+                        .await,
+                    )
+                    .await;
+                assert_eq!(first["count"], json!(1));
+                let state = s.json(s.get(&format!("/threads/{t}/state")).await).await;
+                let after_first = state["checkpoint"]["checkpoint_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                s.json(
+                    s.post(
+                        &wait,
+                        json!({"assistant_id": "echo", "input": {"text": "b"}}),
+                    )
+                    .await,
+                )
+                .await;
+                let forked = s.json(s.post(&wait, json!({"assistant_id": "echo", "input": {"text": "c"}, "checkpoint_id": after_first})).await).await;
+                assert_eq!(
+                    forked["count"],
+                    json!(2),
+                    "the run started from the first run's checkpoint: {forked}"
                 );
             }
             other => panic!("unknown probe {other}"),

@@ -180,6 +180,12 @@ pub const SPEC_FIXES: &[SpecFix] = &[
         reason: "`POST /store/namespaces` answers `{\"namespaces\": [...]}`, not a bare array",
     },
     SpecFix {
+        pointer: "/components/schemas/RunCreateStateful/properties/checkpoint_id",
+        expect: ABSENT,
+        replace: r#"{"type": "string", "description": "The checkpoint to start from (or fork at), by id: the short form of `checkpoint`."}"#,
+        reason: "threaded runs honour `checkpoint_id` (time travel), which the spec leaves out",
+    },
+    SpecFix {
         pointer: "/components/schemas/AssistantVersion",
         expect: ABSENT,
         replace: r##"{"type": "object", "title": "AssistantVersion", "description": "One version of an assistant: an Assistant without `updated_at` (versions are immutable).", "required": ["assistant_id", "graph_id", "config", "created_at", "metadata", "version"], "properties": {

@@ -1,0 +1,560 @@
+//! The options of a run, shared by every call that starts one: `create`, `wait`, `stream`,
+//! `create_batch` and cron creation.
+//!
+//! Only what the caller sets is sent: the server keeps its own defaults for the rest.
+
+use std::{collections::BTreeSet, sync::OnceLock};
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::{
+    Error, Result,
+    request::{to_json, to_map},
+    types,
+};
+
+/// What a run streams (and, for `create`, what a later join can stream).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum StreamMode {
+    /// The whole state after each step.
+    Values,
+    /// What each node returned.
+    Updates,
+    /// Chat model tokens as `[message chunk, metadata]` pairs (`messages-tuple`).
+    #[serde(rename = "messages-tuple")]
+    MessagesTuple,
+    /// Chat model messages as they grow (`messages/partial`, `messages/complete`).
+    Messages,
+    /// What nodes wrote with the stream writer.
+    Custom,
+    /// LangChain callback events.
+    Events,
+    /// Task starts and results.
+    Tasks,
+    /// Checkpoints as they are saved.
+    Checkpoints,
+    /// Everything, for debugging.
+    Debug,
+}
+
+impl StreamMode {
+    /// The mode's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StreamMode::Values => "values",
+            StreamMode::Updates => "updates",
+            StreamMode::MessagesTuple => "messages-tuple",
+            StreamMode::Messages => "messages",
+            StreamMode::Custom => "custom",
+            StreamMode::Events => "events",
+            StreamMode::Tasks => "tasks",
+            StreamMode::Checkpoints => "checkpoints",
+            StreamMode::Debug => "debug",
+        }
+    }
+}
+
+/// A command to the graph instead of (or with) input: resume an interrupt, update the state,
+/// or jump to nodes.
+///
+/// ```
+/// use langgraph_sdk::runs::Command;
+/// use serde_json::json;
+///
+/// let resume = Command::resume(json!("yes"));
+/// let jump = Command::goto(["review"]).update(json!({"approved": true}));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Command {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resume: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    update: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    goto: Option<Value>,
+}
+
+impl Command {
+    /// Resumes the pending interrupt with `value` (what `interrupt()` returns in the graph).
+    pub fn resume(value: impl Serialize) -> Command {
+        Command::default().with_resume(value)
+    }
+
+    /// Continues at these nodes.
+    pub fn goto<S: Into<String>>(nodes: impl IntoIterator<Item = S>) -> Command {
+        let nodes: Vec<String> = nodes.into_iter().map(Into::into).collect();
+        Command {
+            goto: Some(json!(nodes)),
+            ..Command::default()
+        }
+    }
+
+    /// Sends `input` to `node` (a `Send`); call again to send to several.
+    pub fn send(mut self, node: impl Into<String>, input: impl Serialize) -> Command {
+        let send = json!({"node": node.into(), "input": serde_json::to_value(input).unwrap_or(Value::Null)});
+        let mut list = match self.goto.take() {
+            Some(Value::Array(items)) => items,
+            Some(other) => vec![other],
+            None => vec![],
+        };
+        list.push(send);
+        self.goto = Some(Value::Array(list));
+        self
+    }
+
+    /// Also resumes with `value`.
+    pub fn with_resume(mut self, value: impl Serialize) -> Command {
+        self.resume = Some(serde_json::to_value(value).unwrap_or(Value::Null));
+        self
+    }
+
+    /// Also updates the state with `update` (an object, or a list of `[key, value]` pairs).
+    pub fn update(mut self, update: impl Serialize) -> Command {
+        self.update = Some(serde_json::to_value(update).unwrap_or(Value::Null));
+        self
+    }
+}
+
+/// Which nodes a static breakpoint stops at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Nodes {
+    /// Every node (`"*"`).
+    All,
+    /// These nodes.
+    Only(Vec<String>),
+}
+
+impl<S: Into<String>, const N: usize> From<[S; N]> for Nodes {
+    fn from(nodes: [S; N]) -> Nodes {
+        Nodes::Only(nodes.into_iter().map(Into::into).collect())
+    }
+}
+
+impl<S: Into<String>> From<Vec<S>> for Nodes {
+    fn from(nodes: Vec<S>) -> Nodes {
+        Nodes::Only(nodes.into_iter().map(Into::into).collect())
+    }
+}
+
+impl Nodes {
+    fn to_json(&self) -> Value {
+        match self {
+            Nodes::All => json!("*"),
+            Nodes::Only(nodes) => json!(nodes),
+        }
+    }
+}
+
+/// The options of a run. The run calls (`client.runs().create(…)`, `wait`, `stream`, cron
+/// creation) take them through their own setters, which are these; build one directly for
+/// [`Runs::create_batch`](crate::Runs::create_batch) or to reuse a set of options.
+///
+/// ```
+/// use langgraph_sdk::runs::{RunOptions, StreamMode};
+/// use langgraph_sdk::types::MultitaskStrategy;
+/// use serde_json::json;
+///
+/// let options = RunOptions::new()
+///     .input(json!({"messages": [{"role": "user", "content": "hi"}]}))
+///     .metadata(json!({"source": "docs"}))
+///     .multitask_strategy(MultitaskStrategy::Enqueue)
+///     .stream_mode([StreamMode::Values, StreamMode::Updates]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunOptions {
+    fields: Map<String, Value>,
+    invalid: Option<String>,
+}
+
+/// Generates the setters of [`RunOptions`] once, and delegating copies on each run builder.
+macro_rules! run_option_setters {
+    // `$d` is a `$` passed in, so that the inner macro can have metavariables of its own.
+    ($d:tt $($(#[$doc:meta])* $vis:vis fn $name:ident($arg:ident: $ty:ty) $body:block)* ) => {
+        impl RunOptions {
+            $(
+                $(#[$doc])*
+                $vis fn $name(mut self, $arg: $ty) -> Self {
+                    let value: Result<Value> = $body;
+                    self.set(stringify!($name), value);
+                    self
+                }
+            )*
+        }
+
+        /// Implements the [`RunOptions`] setters on a builder with an `options` field.
+        macro_rules! delegate_run_options {
+            ($d builder:ty) => {
+                impl $d builder {
+                    $(
+                        $(#[$doc])*
+                        $vis fn $name(mut self, $arg: $ty) -> Self {
+                            self.options = self.options.$name($arg);
+                            self
+                        }
+                    )*
+
+                    /// Sets every option of `options` (later setters override them).
+                    pub fn options(mut self, options: $crate::runs::RunOptions) -> Self {
+                        self.options = self.options.merge(options);
+                        self
+                    }
+                }
+            };
+        }
+    };
+}
+
+run_option_setters! {
+    $
+    /// The graph's input (any JSON value; `null` resumes from a breakpoint).
+    pub fn input(input: impl ::serde::Serialize) { to_json("input", input) }
+
+    /// A command instead of input: resume an interrupt, update state, go to nodes.
+    pub fn command(command: crate::runs::Command) { to_json("command", command) }
+
+    /// The run's config (`{"configurable": {...}, "tags": [...], "recursion_limit": n}`), merged
+    /// with the assistant's by the server.
+    pub fn config(config: impl ::serde::Serialize) { to_map("config", config).map(Value::Object) }
+
+    /// Static context for the graph's runtime.
+    pub fn context(context: impl ::serde::Serialize) { to_map("context", context).map(Value::Object) }
+
+    /// The run's metadata.
+    pub fn metadata(metadata: impl ::serde::Serialize) { to_map("metadata", metadata).map(Value::Object) }
+
+    /// Starts from (or forks at) this checkpoint
+    /// (`{"checkpoint_id": ..., "checkpoint_ns": ...}`).
+    pub fn checkpoint(checkpoint: impl ::serde::Serialize) { to_map("checkpoint", checkpoint).map(Value::Object) }
+
+    /// Starts from (or forks at) the checkpoint with this id.
+    pub fn checkpoint_id(checkpoint_id: impl Into<String>) { Ok(Value::String(checkpoint_id.into())) }
+
+    /// Stops before these nodes (a static breakpoint).
+    pub fn interrupt_before(nodes: impl Into<crate::runs::Nodes>) { Ok(nodes.into().to_json()) }
+
+    /// Stops after these nodes (a static breakpoint).
+    pub fn interrupt_after(nodes: impl Into<crate::runs::Nodes>) { Ok(nodes.into().to_json()) }
+
+    /// A URL the server POSTs the finished run to.
+    pub fn webhook(url: impl Into<String>) { Ok(Value::String(url.into())) }
+
+    /// What to do when the thread already has a run in flight ("double texting").
+    pub fn multitask_strategy(strategy: crate::types::MultitaskStrategy) { to_json("multitask_strategy", strategy) }
+
+    /// What to do when the thread does not exist: fail (the server's default) or create it.
+    pub fn if_not_exists(behavior: crate::types::IfNotExists) { to_json("if_not_exists", behavior) }
+
+    /// Stateless runs: whether the temporary thread is deleted or kept afterwards.
+    pub fn on_completion(behavior: crate::types::OnCompletion) { to_json("on_completion", behavior) }
+
+    /// `wait` and `stream`: what happens to the run when the client disconnects.
+    pub fn on_disconnect(behavior: crate::types::OnDisconnect) { to_json("on_disconnect", behavior) }
+
+    /// Starts the run this many seconds from now.
+    pub fn after_seconds(seconds: f64) { Ok(json!(seconds)) }
+
+    /// When checkpoints are written: before the next step, in the background, or at the end.
+    pub fn durability(durability: crate::types::Durability) { to_json("durability", durability) }
+
+    /// LangSmith feedback keys to get signed feedback URLs for.
+    pub fn feedback_keys(keys: impl IntoIterator<Item = String>) { Ok(json!(keys.into_iter().collect::<Vec<_>>())) }
+
+    /// What to stream (for `create`: what a later join can stream).
+    pub fn stream_mode(modes: impl IntoIterator<Item = crate::runs::StreamMode>) {
+        Ok(json!(modes.into_iter().map(StreamMode::as_str).collect::<Vec<_>>()))
+    }
+
+    /// Also stream the events of subgraphs.
+    pub fn stream_subgraphs(yes: bool) { Ok(json!(yes)) }
+
+    /// Keep the run's events so that a dropped stream can be resumed or joined later.
+    pub fn stream_resumable(yes: bool) { Ok(json!(yes)) }
+}
+
+/// Where a set of options is sent; each accepts the fields of its request schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RunBody {
+    /// `POST /threads/{id}/runs`
+    Create,
+    /// `POST /runs` and each run of `POST /runs/batch`
+    CreateStateless,
+    /// `POST /threads/{id}/runs/wait` and `/stream`
+    Streaming,
+    /// `POST /runs/wait` and `/runs/stream`
+    StreamingStateless,
+    /// `POST /runs/crons`
+    Cron,
+    /// `POST /threads/{id}/runs/crons`
+    ThreadCron,
+    /// `PATCH /runs/crons/{id}`
+    CronPatch,
+}
+
+fn fields_of<T: schemars::JsonSchema>() -> BTreeSet<String> {
+    schemars::schema_for!(T)
+        .schema
+        .object
+        .map(|o| o.properties.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+impl RunBody {
+    /// The fields the endpoint's request schema has (derived from the generated types).
+    fn fields(self) -> &'static BTreeSet<String> {
+        static SETS: [OnceLock<BTreeSet<String>>; 7] = [const { OnceLock::new() }; 7];
+        let (i, f): (usize, fn() -> BTreeSet<String>) = match self {
+            RunBody::Create => (0, fields_of::<types::RunCreateStateful>),
+            RunBody::CreateStateless => (1, fields_of::<types::RunCreateStateless>),
+            RunBody::Streaming => (2, fields_of::<types::RunCreateStreamingStateful>),
+            RunBody::StreamingStateless => (3, fields_of::<types::RunCreateStreamingStateless>),
+            RunBody::Cron => (4, fields_of::<types::CronCreate>),
+            RunBody::ThreadCron => (5, fields_of::<types::ThreadCronCreate>),
+            RunBody::CronPatch => (6, fields_of::<types::CronPatch>),
+        };
+        SETS[i].get_or_init(f)
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            RunBody::Create => "a background run on a thread",
+            RunBody::CreateStateless => "a stateless background run",
+            RunBody::Streaming => "a waited or streamed run on a thread",
+            RunBody::StreamingStateless => "a stateless waited or streamed run",
+            RunBody::Cron => "a cron",
+            RunBody::ThreadCron => "a cron on a thread",
+            RunBody::CronPatch => "a cron update",
+        }
+    }
+}
+
+impl RunOptions {
+    /// No options: the server's defaults for everything.
+    pub fn new() -> RunOptions {
+        RunOptions::default()
+    }
+
+    fn set(&mut self, name: &str, value: Result<Value>) {
+        match value {
+            Ok(value) => {
+                self.fields.insert(name.to_string(), value);
+            }
+            Err(e) => {
+                self.invalid.get_or_insert_with(|| e.to_string());
+            }
+        }
+    }
+
+    /// These options with every option set in `other` overriding.
+    pub(crate) fn merge(mut self, other: RunOptions) -> RunOptions {
+        self.fields.extend(other.fields);
+        if self.invalid.is_none() {
+            self.invalid = other.invalid;
+        }
+        self
+    }
+
+    /// Sets a field that is not a run option (a cron's `schedule`, say).
+    pub(crate) fn with_field(mut self, name: &str, value: Value) -> RunOptions {
+        self.fields.insert(name.to_string(), value);
+        self
+    }
+
+    /// The request body for `body` with `assistant_id`, refusing options that the endpoint
+    /// does not take (they would be rejected or, worse, ignored by the server).
+    pub(crate) fn body(
+        &self,
+        body: RunBody,
+        assistant_id: Option<&str>,
+    ) -> Result<Map<String, Value>> {
+        if let Some(invalid) = &self.invalid {
+            return Err(Error::InvalidInput(
+                invalid.trim_start_matches("invalid input: ").to_string(),
+            ));
+        }
+        let allowed = body.fields();
+        let mut fields = self.fields.clone();
+        if let Some(id) = assistant_id {
+            if id.is_empty() {
+                return Err(Error::InvalidInput("`assistant_id` is empty".into()));
+            }
+            fields.insert("assistant_id".into(), Value::String(id.to_string()));
+        }
+        if let Some(bad) = fields.keys().find(|k| !allowed.contains(*k)) {
+            return Err(Error::InvalidInput(format!(
+                "`{bad}` does not apply to {}",
+                body.describe()
+            )));
+        }
+        if fields.contains_key("input") && fields.contains_key("command") {
+            let command_resumes = fields["command"].get("resume").is_some();
+            if command_resumes && !fields["input"].is_null() {
+                return Err(Error::InvalidInput(
+                    "a run takes `input` or a resuming `command`, not both".into(),
+                ));
+            }
+        }
+        Ok(fields)
+    }
+}
+
+pub(crate) use delegate_run_options;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{Durability, IfNotExists, MultitaskStrategy, OnCompletion, OnDisconnect};
+
+    #[test]
+    fn only_what_was_set_is_sent() {
+        let body = RunOptions::new()
+            .input(json!({"a": 1}))
+            .body(RunBody::Create, Some("agent"))
+            .unwrap();
+        assert_eq!(
+            Value::Object(body),
+            json!({"assistant_id": "agent", "input": {"a": 1}})
+        );
+        let body = RunOptions::new()
+            .body(RunBody::Create, Some("agent"))
+            .unwrap();
+        assert_eq!(Value::Object(body), json!({"assistant_id": "agent"}));
+    }
+
+    #[test]
+    fn explicit_null_input_is_sent() {
+        let body = RunOptions::new()
+            .input(Value::Null)
+            .body(RunBody::Create, Some("a"))
+            .unwrap();
+        assert_eq!(body.get("input"), Some(&Value::Null));
+    }
+
+    #[test]
+    fn every_setter_has_its_wire_name_and_shape() {
+        let options = RunOptions::new()
+            .command(Command::resume("yes"))
+            .config(json!({"tags": ["t"]}))
+            .context(json!({"c": 1}))
+            .metadata(json!({"m": 1}))
+            .checkpoint(json!({"checkpoint_id": "c1"}))
+            .checkpoint_id("c1")
+            .interrupt_before(Nodes::All)
+            .interrupt_after(["a", "b"])
+            .webhook("http://x/hook")
+            .multitask_strategy(MultitaskStrategy::Rollback)
+            .if_not_exists(IfNotExists::Create)
+            .on_disconnect(OnDisconnect::Continue)
+            .after_seconds(1.5)
+            .durability(Durability::Exit)
+            .feedback_keys(["k".to_string()])
+            .stream_mode([StreamMode::Values, StreamMode::MessagesTuple])
+            .stream_subgraphs(true)
+            .stream_resumable(true);
+        let body = options.body(RunBody::Streaming, Some("agent")).unwrap();
+        assert_eq!(
+            Value::Object(body),
+            json!({
+                "assistant_id": "agent",
+                "command": {"resume": "yes"},
+                "config": {"tags": ["t"]},
+                "context": {"c": 1},
+                "metadata": {"m": 1},
+                "checkpoint": {"checkpoint_id": "c1"},
+                "checkpoint_id": "c1",
+                "interrupt_before": "*",
+                "interrupt_after": ["a", "b"],
+                "webhook": "http://x/hook",
+                "multitask_strategy": "rollback",
+                "if_not_exists": "create",
+                "on_disconnect": "continue",
+                "after_seconds": 1.5,
+                "durability": "exit",
+                "feedback_keys": ["k"],
+                "stream_mode": ["values", "messages-tuple"],
+                "stream_subgraphs": true,
+                "stream_resumable": true
+            })
+        );
+    }
+
+    #[test]
+    fn options_an_endpoint_does_not_take_are_refused() {
+        let err = RunOptions::new()
+            .on_disconnect(OnDisconnect::Cancel)
+            .body(RunBody::Create, Some("a"))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid input: `on_disconnect` does not apply to a background run on a thread"
+        );
+        let err = RunOptions::new()
+            .on_completion(OnCompletion::Keep)
+            .body(RunBody::Create, Some("a"))
+            .unwrap_err();
+        assert!(err.to_string().contains("on_completion"), "{err}");
+        assert!(
+            RunOptions::new()
+                .on_completion(OnCompletion::Keep)
+                .body(RunBody::CreateStateless, Some("a"))
+                .is_ok()
+        );
+        let err = RunOptions::new()
+            .multitask_strategy(MultitaskStrategy::Enqueue)
+            .body(RunBody::StreamingStateless, Some("a"))
+            .unwrap_err();
+        assert!(err.to_string().contains("multitask_strategy"), "{err}");
+    }
+
+    #[test]
+    fn bad_input_is_reported_when_sent() {
+        let err = RunOptions::new()
+            .metadata(json!([1]))
+            .input(json!(1))
+            .body(RunBody::Create, Some("a"))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid input: `metadata` must be a JSON object, not [1]"
+        );
+        let err = RunOptions::new()
+            .body(RunBody::Create, Some(""))
+            .unwrap_err();
+        assert!(err.to_string().contains("assistant_id"));
+        let err = RunOptions::new()
+            .input(json!({"a": 1}))
+            .command(Command::resume(1))
+            .body(RunBody::Create, Some("a"))
+            .unwrap_err();
+        assert!(err.to_string().contains("not both"), "{err}");
+    }
+
+    #[test]
+    fn later_options_override() {
+        let merged = RunOptions::new()
+            .input(1)
+            .metadata(json!({"a": 1}))
+            .merge(RunOptions::new().input(2));
+        let body = merged.body(RunBody::Create, None).unwrap();
+        assert_eq!(body["input"], json!(2));
+        assert_eq!(body["metadata"], json!({"a": 1}));
+    }
+
+    #[test]
+    fn commands_serialize_like_the_wire() {
+        assert_eq!(
+            serde_json::to_value(Command::resume("ok")).unwrap(),
+            json!({"resume": "ok"})
+        );
+        assert_eq!(
+            serde_json::to_value(Command::goto(["a"]).update(json!({"k": 1}))).unwrap(),
+            json!({"goto": ["a"], "update": {"k": 1}})
+        );
+        assert_eq!(
+            serde_json::to_value(Command::default().send("n", json!({"x": 1}))).unwrap(),
+            json!({"goto": [{"node": "n", "input": {"x": 1}}]})
+        );
+    }
+}
