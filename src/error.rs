@@ -218,8 +218,9 @@ impl ApiError {
             .and_then(message_of)
             .or_else(|| html_title(&text))
             .or_else(|| {
+                // Plain text is a message; JSON without one is not.
                 let t = text.trim();
-                (!t.is_empty()).then(|| snippet(t.as_bytes()))
+                (json.is_none() && !t.is_empty()).then(|| snippet(t.as_bytes()))
             })
             .unwrap_or_else(|| {
                 format!(
@@ -371,6 +372,7 @@ mod tests {
         );
         assert_eq!(api(500, "").message, "500 Internal Server Error");
         assert_eq!(api(500, "").body, None);
+        assert_eq!(api(429, "{}").message, "429 Too Many Requests");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod mock;
+
 use langgraph_sdk::Client;
 
 /// A client of the test server (`LANGGRAPH_TEST_URL`, or one started for this process).
