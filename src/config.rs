@@ -151,6 +151,9 @@ pub(crate) fn random_unit() -> f64 {
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// Reads an environment variable (the process environment, or a test's).
+type EnvReader = dyn Fn(&str) -> Option<String> + Send + Sync;
+
 /// Builds a [`Client`].
 ///
 /// ```
@@ -175,7 +178,7 @@ pub struct ClientBuilder {
     read_timeout: Option<Duration>,
     timeout: Option<Duration>,
     retry: RetryPolicy,
-    env: Arc<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    env: Arc<EnvReader>,
 }
 
 impl fmt::Debug for ClientBuilder {

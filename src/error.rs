@@ -16,9 +16,10 @@ use serde_json::Value;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with an error status.
+    /// The server answered with an error status. (Boxed: it carries the body, and a
+    /// `Result` should stay small.)
     #[error(transparent)]
-    Api(#[from] ApiError),
+    Api(Box<ApiError>),
     /// No connection could be made (the request was never sent).
     #[error("cannot connect for `{operation}`: {source}")]
     Connect {
@@ -128,6 +129,12 @@ impl Error {
             message: message.to_string(),
             snippet: snippet(body),
         }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Error {
+        Error::Api(Box::new(e))
     }
 }
 

@@ -82,9 +82,9 @@ mod tests {
     fn table_matches_the_spec() {
         assert_eq!(CREATE_RUN.path, "/threads/{thread_id}/runs");
         assert_eq!(CREATE_RUN.method, reqwest::Method::POST);
-        assert!(!CREATE_RUN.retry_safe);
-        assert!(SEARCH_THREADS.retry_safe);
-        assert!(GET_THREAD.retry_safe);
+        const { assert!(!CREATE_RUN.retry_safe) };
+        const { assert!(SEARCH_THREADS.retry_safe) };
+        const { assert!(GET_THREAD.retry_safe) };
         assert_eq!(ALL.len(), 58);
         assert_eq!(Operation::by_id("join_run_stream"), Some(&JOIN_RUN_STREAM));
     }

@@ -157,8 +157,7 @@ impl Runs {
             .await
     }
 
-    /// Cancels a run; with [`wait`](CancelRun::wait), also waits until it has stopped and
-    /// returns the thread's values then.
+    /// Cancels a run; with [`wait`](CancelRun::wait), also waits until it has stopped.
     pub fn cancel(&self, thread_id: impl Display, run_id: impl Display) -> CancelRun {
         CancelRun {
             client: self.client.clone(),
@@ -377,6 +376,18 @@ impl<T: DeserializeOwned + Send + 'static> std::future::IntoFuture for WaitRun<T
 /// The output of a finished run, or its error.
 fn output<T: DeserializeOwned>(operation: &'static str, value: Value) -> Result<T> {
     if let Some(error) = RunError::in_result(&value) {
+        // The server reports some HTTP errors (a run that is gone) inside a 200 as
+        // `{"__error__": {"error": "HTTPException", "message": "404: Run not found"}}`.
+        if error.error == "HTTPException"
+            && let Some((code, message)) = error.message.split_once(": ")
+            && let Ok(status) = code.parse::<u16>()
+            && let Ok(status) = reqwest::StatusCode::from_u16(status)
+        {
+            let body = json!({"detail": message});
+            return Err(
+                crate::ApiError::new(operation, status, None, body.to_string().as_bytes()).into(),
+            );
+        }
         return Err(Error::Run(error));
     }
     serde_json::from_value(value.clone())
@@ -617,7 +628,8 @@ pub struct CancelRun {
 }
 
 impl CancelRun {
-    /// Waits until the run has stopped; the call then returns the thread's values.
+    /// Returns only once the run has stopped. (The server's answer then carries no values:
+    /// read the thread's state for them.)
     pub fn wait(mut self, wait: bool) -> Self {
         self.wait = wait;
         self
@@ -630,7 +642,7 @@ impl CancelRun {
         self
     }
 
-    async fn send(self) -> Result<Option<Value>> {
+    async fn send(self) -> Result<()> {
         let mut query = vec![("wait", if self.wait { "1" } else { "0" }.to_string())];
         if let Some(action) = self.action {
             query.push(("action", json_str(&action)));
@@ -642,12 +654,13 @@ impl CancelRun {
             .query(&query);
         let response = transport.send(op, builder).await?;
         if response.status() == reqwest::StatusCode::ACCEPTED || !self.wait {
-            return Ok(None);
+            return Ok(());
         }
-        read_result(transport, op, response).await.map(Some)
+        // The body ends when the run has stopped; a dropped connection is rejoined.
+        read_result(transport, op, response).await.map(drop)
     }
 }
-awaitable!(CancelRun => Option<Value>);
+awaitable!(CancelRun => ());
 
 /// Builder of [`Runs::cancel_many`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
@@ -758,6 +771,13 @@ mod tests {
             matches!(err, Error::Run(ref e) if e.error == "ValueError" && e.message == "boom"),
             "{err}"
         );
+        let gone = output::<Value>(
+            "join_run",
+            json!({"__error__": {"error": "HTTPException", "message": "404: Run not found"}}),
+        )
+        .unwrap_err();
+        assert!(gone.is_not_found(), "{gone}");
+        assert_eq!(gone.api().unwrap().message, "Run not found");
         let ok: Value = output("wait_run", json!({"a": 1})).unwrap();
         assert_eq!(ok, json!({"a": 1}));
     }

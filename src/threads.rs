@@ -1,16 +1,1187 @@
 //! Threads: conversations with state and history.
+//!
+//! A thread keeps the state of the graph runs made on it, one checkpoint per step. Its state
+//! ([`ThreadState`]) has the graph's values, the nodes to run next, the pending tasks and
+//! interrupts, and the checkpoint it was read at. The values are JSON unless you ask for your
+//! own type with [`GetState::values_as`] or [`GetHistory::values_as`].
 
-use crate::Client;
+use std::{fmt::Display, marker::PhantomData, num::NonZeroU64};
+
+use chrono::{DateTime, Utc};
+use futures_util::stream::BoxStream;
+use serde::{Deserialize, Deserializer, Serialize, de::DeserializeOwned};
+use serde_json::{Map, Value};
+
+use crate::{
+    Client, Error, Page, Result,
+    error::ApiError,
+    operations as ops, pagination,
+    raw::types::{
+        self, CheckpointConfig, IfExists, Interrupt, SortOrder, Strategy, Thread,
+        ThreadPruneResponse, ThreadSelectField, ThreadSortBy, ThreadStateUpdateValues,
+        ThreadStatus, TtlStrategy,
+    },
+    request::{Invalid, awaitable, convert, to_json, to_map},
+};
 
 /// The threads of a deployment: `client.threads()`.
 #[derive(Debug, Clone)]
 pub struct Threads {
-    #[allow(dead_code)]
     client: Client,
 }
 
 impl Threads {
     pub(crate) fn new(client: Client) -> Self {
         Threads { client }
+    }
+
+    /// Creates a thread.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: langgraph_sdk::Client) -> langgraph_sdk::Result<()> {
+    /// use serde_json::json;
+    /// let thread = client
+    ///     .threads()
+    ///     .create()
+    ///     .metadata(json!({"user": "u1"}))
+    ///     .graph_id("agent")
+    ///     .ttl(60)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// Awaiting it fails with [`Error::Api`] 409 when the id is taken (unless
+    /// [`if_exists`](CreateThread::if_exists) says otherwise), and with [`Error::Api`] carrying
+    /// the server's 201 and its message when the thread was created but its
+    /// [`supersteps`](CreateThread::supersteps) could not be applied.
+    pub fn create(&self) -> CreateThread {
+        CreateThread {
+            client: self.client.clone(),
+            body: types::ThreadCreate::builder(),
+            metadata: None,
+            graph_id: None,
+            invalid: Invalid::default(),
+        }
+    }
+
+    /// The thread with this id.
+    pub fn get(&self, thread_id: impl Display) -> GetThread {
+        GetThread {
+            client: self.client.clone(),
+            thread_id: thread_id.to_string(),
+            include: Vec::new(),
+        }
+    }
+
+    /// Changes a thread's metadata (merged into the existing metadata) or its time to live.
+    pub fn update(&self, thread_id: impl Display) -> UpdateThread {
+        UpdateThread {
+            client: self.client.clone(),
+            thread_id: thread_id.to_string(),
+            body: types::ThreadPatch::builder(),
+            invalid: Invalid::default(),
+        }
+    }
+
+    /// Deletes a thread with its runs and checkpoints.
+    ///
+    /// # Errors
+    /// [`Error::Api`] with 404 when there is none.
+    pub async fn delete(&self, thread_id: impl Display) -> Result<()> {
+        let id = thread_id.to_string();
+        self.client
+            .transport()
+            .empty(&ops::DELETE_THREAD, &[&id], &[], None::<&()>)
+            .await
+    }
+
+    /// Searches threads; 10 per page unless [`limit`](SearchThreads::limit) says otherwise,
+    /// or every match with [`all`](SearchThreads::all).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: langgraph_sdk::Client) -> langgraph_sdk::Result<()> {
+    /// use futures_util::TryStreamExt;
+    /// use langgraph_sdk::types::ThreadStatus;
+    /// use serde_json::json;
+    /// let waiting: Vec<_> = client
+    ///     .threads()
+    ///     .search()
+    ///     .metadata(json!({"user": "u1"}))
+    ///     .status(ThreadStatus::Interrupted)
+    ///     .all()
+    ///     .try_collect()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(&self) -> SearchThreads {
+        SearchThreads {
+            client: self.client.clone(),
+            body: types::ThreadSearchRequest::builder(),
+            offset: 0,
+            limit: 10,
+            invalid: Invalid::default(),
+            item: PhantomData,
+        }
+    }
+
+    /// Counts the threads matching the filters.
+    pub fn count(&self) -> CountThreads {
+        CountThreads {
+            client: self.client.clone(),
+            body: types::ThreadCountRequest::builder(),
+            invalid: Invalid::default(),
+        }
+    }
+
+    /// Copies a thread with its whole history; the copy has a new id.
+    ///
+    /// # Errors
+    /// [`Error::Api`] with 404 when there is no such thread.
+    pub async fn copy(&self, thread_id: impl Display) -> Result<Thread> {
+        let id = thread_id.to_string();
+        self.client
+            .transport()
+            .json(&ops::COPY_THREAD, &[&id], &[], None::<&()>)
+            .await
+    }
+
+    /// Prunes threads: deletes them (the default), or with
+    /// [`Strategy::KeepLatest`](PruneThreads::strategy) drops their old checkpoints but keeps
+    /// the latest state.
+    pub fn prune<I>(&self, thread_ids: I) -> PruneThreads
+    where
+        I: IntoIterator,
+        I::Item: Display,
+    {
+        let mut invalid = Invalid::default();
+        let ids = invalid.check(uuids("thread_ids", thread_ids));
+        PruneThreads {
+            client: self.client.clone(),
+            body: types::ThreadPruneRequest::builder().thread_ids(ids.unwrap_or_default()),
+            invalid,
+        }
+    }
+
+    /// The current state of a thread, or its state at a checkpoint
+    /// ([`checkpoint_id`](GetState::checkpoint_id), [`checkpoint`](GetState::checkpoint)).
+    ///
+    /// The values are JSON; [`values_as`](GetState::values_as) decodes them into your type:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: langgraph_sdk::Client, thread_id: uuid::Uuid) -> langgraph_sdk::Result<()> {
+    /// #[derive(serde::Deserialize)]
+    /// struct Chat {
+    ///     messages: Vec<serde_json::Value>,
+    /// }
+    ///
+    /// let state = client.threads().get_state(thread_id).values_as::<Chat>().await?;
+    /// println!("{} messages, next: {:?}", state.values.messages.len(), state.next);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_state(&self, thread_id: impl Display) -> GetState {
+        GetState {
+            client: self.client.clone(),
+            thread_id: thread_id.to_string(),
+            at: None,
+            subgraphs: false,
+            values: PhantomData,
+        }
+    }
+
+    /// Writes to a thread's state, as if [`as_node`](UpdateState::as_node) (or the last node
+    /// that ran) had returned [`values`](UpdateState::values). This adds a checkpoint (after
+    /// the latest one, or after [`checkpoint`](UpdateState::checkpoint): a fork) and returns
+    /// it.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: langgraph_sdk::Client, thread_id: uuid::Uuid) -> langgraph_sdk::Result<()> {
+    /// use serde_json::json;
+    /// let checkpoint = client
+    ///     .threads()
+    ///     .update_state(thread_id)
+    ///     .values(json!({"answer": "yes"}))
+    ///     .as_node("ask")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_state(&self, thread_id: impl Display) -> UpdateState {
+        UpdateState {
+            client: self.client.clone(),
+            thread_id: thread_id.to_string(),
+            body: types::ThreadStateUpdate::builder(),
+            invalid: Invalid::default(),
+        }
+    }
+
+    /// The past states of a thread, newest first: 10 unless [`limit`](GetHistory::limit) says
+    /// otherwise. The values are JSON unless [`values_as`](GetHistory::values_as) asks for
+    /// your type.
+    pub fn get_history(&self, thread_id: impl Display) -> GetHistory {
+        GetHistory {
+            client: self.client.clone(),
+            thread_id: thread_id.to_string(),
+            body: types::ThreadStateSearch::builder(),
+            limit: 10,
+            before: None,
+            invalid: Invalid::default(),
+            values: PhantomData,
+        }
+    }
+}
+
+/// The state of a thread at one checkpoint, with its values decoded as `S` (JSON unless you
+/// asked for your type with [`GetState::values_as`] or [`GetHistory::values_as`]).
+///
+/// The server sends `null` for the checkpoint, metadata and creation time of a thread that has
+/// no checkpoint yet (and of a subgraph that has not started); they read as an empty
+/// [`CheckpointConfig`], empty metadata and `None`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ThreadState<S = Value> {
+    /// The graph's state values.
+    pub values: S,
+    /// The nodes that run next; empty when the graph has finished.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub next: Vec<String>,
+    /// The checkpoint of this state. Pass it to [`GetState::checkpoint`],
+    /// [`UpdateState::checkpoint`] or a run to continue from here.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub checkpoint: CheckpointConfig,
+    /// The checkpoint's metadata: `step`, `source` (`"input"`, `"loop"`, `"update"`, …),
+    /// `run_id`, `graph_id`, `writes`, …
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub metadata: Map<String, Value>,
+    /// When the checkpoint was written.
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
+    /// The checkpoint before this one.
+    #[serde(default)]
+    pub parent_checkpoint: Option<CheckpointConfig>,
+    /// The tasks of the next step, with their interrupts, errors and (with
+    /// [`GetState::subgraphs`]) the state of their subgraph.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub tasks: Vec<ThreadTask>,
+    /// The interrupts waiting for a resume.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub interrupts: Vec<Interrupt>,
+}
+
+/// A task of a thread's next step (a node about to run, or interrupted).
+///
+/// Hand-written rather than the generated [`types::TasksItem`] because a subgraph's `state`
+/// comes with `null` checkpoint, metadata and creation time before the subgraph starts, which
+/// the generated [`types::ThreadState`] cannot hold.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ThreadTask {
+    /// The task id.
+    pub id: String,
+    /// The node.
+    pub name: String,
+    /// The error the task raised, if it failed.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// The interrupts the task raised.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub interrupts: Vec<Interrupt>,
+    /// The checkpoint of the task's subgraph, if it has one.
+    #[serde(default)]
+    pub checkpoint: Option<CheckpointConfig>,
+    /// The state of the task's subgraph (with [`GetState::subgraphs`]).
+    #[serde(default)]
+    pub state: Option<Box<ThreadState>>,
+    /// What the task returned, once it has run.
+    #[serde(default)]
+    pub result: Option<Value>,
+}
+
+/// `null` (or a missing field, with `#[serde(default)]`) as the type's default.
+fn null_as_default<'de, D, T>(deserializer: D) -> std::result::Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+fn build<T, B>(what: &str, builder: B) -> Result<T>
+where
+    B: TryInto<T>,
+    B::Error: Display,
+{
+    builder
+        .try_into()
+        .map_err(|e| Error::InvalidInput(format!("{what}: {e}")))
+}
+
+fn limit(n: u64) -> Result<NonZeroU64> {
+    NonZeroU64::new(n).ok_or_else(|| Error::InvalidInput("`limit` must be at least 1".into()))
+}
+
+/// Thread ids as the UUIDs the request bodies hold; the first that is not one is reported.
+fn uuids<I>(what: &str, ids: I) -> Result<Vec<uuid::Uuid>>
+where
+    I: IntoIterator,
+    I::Item: Display,
+{
+    ids.into_iter()
+        .map(|id| {
+            let id = id.to_string();
+            uuid::Uuid::parse_str(&id)
+                .map_err(|e| Error::InvalidInput(format!("`{what}`: {id:?} is not a UUID: {e}")))
+        })
+        .collect()
+}
+
+/// A time to live of `minutes` with `strategy`. Minutes that are not finite have no JSON form
+/// (`serde_json` would send `null`), so they are refused here.
+fn ttl(minutes: f64, strategy: TtlStrategy) -> Result<types::Ttl> {
+    if !minutes.is_finite() {
+        return Err(Error::InvalidInput(format!(
+            "`ttl` must be a finite number of minutes, not {minutes}"
+        )));
+    }
+    Ok(types::Ttl {
+        ttl: Some(minutes),
+        strategy: Some(strategy),
+    })
+}
+
+/// Builder of [`Threads::create`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct CreateThread {
+    client: Client,
+    body: types::builder::ThreadCreate,
+    // Kept apart from `body` because `graph_id` is folded into them when the request is sent.
+    metadata: Option<Map<String, Value>>,
+    graph_id: Option<String>,
+    invalid: Invalid,
+}
+
+impl CreateThread {
+    /// Metadata to filter searches by.
+    pub fn metadata(mut self, metadata: impl Serialize) -> Self {
+        if let Some(map) = self.invalid.check(to_map("metadata", metadata)) {
+            self.metadata = Some(map);
+        }
+        self
+    }
+
+    /// The id to give the thread (a UUID); the server picks one otherwise.
+    pub fn thread_id(mut self, id: uuid::Uuid) -> Self {
+        self.body = self.body.thread_id(Some(id));
+        self
+    }
+
+    /// What to do if a thread with that id exists: fail (the server's default) or return the
+    /// existing one, unchanged.
+    pub fn if_exists(mut self, behavior: IfExists) -> Self {
+        self.body = self.body.if_exists(Some(behavior));
+        self
+    }
+
+    /// The graph the thread is for. Like the Python SDK, this is sent as
+    /// `metadata.graph_id` (over a `graph_id` in [`metadata`](Self::metadata)); the server
+    /// needs it to apply [`supersteps`](Self::supersteps) to a thread that has no runs yet.
+    pub fn graph_id(mut self, graph_id: impl Into<String>) -> Self {
+        self.graph_id = Some(graph_id.into());
+        self
+    }
+
+    /// State updates to apply, one superstep after the other, when the thread is created: a
+    /// list of `{"updates": [{"values": ..., "as_node": "node", "command": ...}]}` (the
+    /// [`types::ThreadCreateSuperstepsItem`]s). The thread needs a
+    /// [`graph_id`](Self::graph_id).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: langgraph_sdk::Client) -> langgraph_sdk::Result<()> {
+    /// use serde_json::json;
+    /// let thread = client
+    ///     .threads()
+    ///     .create()
+    ///     .graph_id("agent")
+    ///     .supersteps(json!([
+    ///         {"updates": [{"values": {"messages": [{"role": "user", "content": "hi"}]}, "as_node": "__input__"}]},
+    ///         {"updates": [{"values": {"messages": [{"role": "ai", "content": "hello"}]}, "as_node": "model"}]},
+    ///     ]))
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn supersteps(mut self, supersteps: impl Serialize) -> Self {
+        let steps: Option<Vec<types::ThreadCreateSuperstepsItem>> =
+            self.invalid.check(convert("supersteps", supersteps));
+        if let Some(steps) = steps {
+            self.body = self.body.supersteps(steps);
+        }
+        self
+    }
+
+    /// Deletes the thread `minutes` from now (like the Python SDK's number `ttl`: the `delete`
+    /// strategy).
+    pub fn ttl(self, minutes: impl Into<f64>) -> Self {
+        self.ttl_with_strategy(minutes, TtlStrategy::Delete)
+    }
+
+    /// A time to live of `minutes` from now with a strategy: [`TtlStrategy::KeepLatest`]
+    /// prunes old checkpoints but keeps the thread and its latest state.
+    pub fn ttl_with_strategy(mut self, minutes: impl Into<f64>, strategy: TtlStrategy) -> Self {
+        if let Some(ttl) = self.invalid.check(ttl(minutes.into(), strategy)) {
+            self.body = self.body.ttl(Some(ttl));
+        }
+        self
+    }
+
+    async fn send(self) -> Result<Thread> {
+        self.invalid.into_result()?;
+        let mut metadata = self.metadata;
+        if let Some(graph_id) = self.graph_id {
+            metadata
+                .get_or_insert_with(Map::new)
+                .insert("graph_id".into(), Value::String(graph_id));
+        }
+        let body: types::ThreadCreate = build("create thread", self.body.metadata(metadata))?;
+        let transport = self.client.transport();
+        let op = &ops::CREATE_THREAD;
+        let response = transport
+            .send(op, transport.request(op, &[])?.json(&body))
+            .await?;
+        let status = response.status();
+        let request_id = crate::transport::request_id(&response);
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Error::from_reqwest(op.id, e))?;
+        match serde_json::from_slice::<Thread>(&bytes) {
+            Ok(thread) => Ok(thread),
+            // When the supersteps cannot be applied, the server has created the thread but
+            // answers 201 with `{"detail": "..."}` instead of the thread: an error, not a
+            // thread that fails to decode.
+            Err(_)
+                if serde_json::from_slice::<Value>(&bytes)
+                    .is_ok_and(|v| v.get("detail").is_some()) =>
+            {
+                Err(ApiError::new(op.id, status, request_id, &bytes).into())
+            }
+            Err(e) => Err(Error::decode(op.id, e, &bytes)),
+        }
+    }
+}
+awaitable!(CreateThread => Thread);
+
+/// Builder of [`Threads::get`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct GetThread {
+    client: Client,
+    thread_id: String,
+    include: Vec<String>,
+}
+
+impl GetThread {
+    /// Optional fields to add to the thread; the server knows `"ttl"`
+    /// ([`Thread::ttl`](types::Thread::ttl)).
+    pub fn include<I>(mut self, fields: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.include = fields.into_iter().map(Into::into).collect();
+        self
+    }
+
+    async fn send(self) -> Result<Thread> {
+        // Comma-joined, as the server reads it (and the Python SDK sends it).
+        let query: Vec<(&str, String)> = if self.include.is_empty() {
+            vec![]
+        } else {
+            vec![("include", self.include.join(","))]
+        };
+        self.client
+            .transport()
+            .json(&ops::GET_THREAD, &[&self.thread_id], &query, None::<&()>)
+            .await
+    }
+}
+awaitable!(GetThread => Thread);
+
+/// Builder of [`Threads::update`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct UpdateThread {
+    client: Client,
+    thread_id: String,
+    body: types::builder::ThreadPatch,
+    invalid: Invalid,
+}
+
+impl UpdateThread {
+    /// Metadata, merged into the existing metadata.
+    pub fn metadata(mut self, metadata: impl Serialize) -> Self {
+        if let Some(map) = self.invalid.check(to_map("metadata", metadata)) {
+            self.body = self.body.metadata(Some(map));
+        }
+        self
+    }
+
+    /// A new time to live: deletes the thread `minutes` from now.
+    pub fn ttl(self, minutes: impl Into<f64>) -> Self {
+        self.ttl_with_strategy(minutes, TtlStrategy::Delete)
+    }
+
+    /// A new time to live with a strategy (see [`CreateThread::ttl_with_strategy`]).
+    pub fn ttl_with_strategy(mut self, minutes: impl Into<f64>, strategy: TtlStrategy) -> Self {
+        if let Some(ttl) = self.invalid.check(ttl(minutes.into(), strategy)) {
+            self.body = self.body.ttl(Some(ttl));
+        }
+        self
+    }
+
+    async fn send(self) -> Result<Thread> {
+        self.invalid.into_result()?;
+        let body: types::ThreadPatch = build("update thread", self.body)?;
+        self.client
+            .transport()
+            .json(&ops::UPDATE_THREAD, &[&self.thread_id], &[], Some(&body))
+            .await
+    }
+}
+awaitable!(UpdateThread => Thread);
+
+/// Builder of [`Threads::search`]; `.await` it for one page, or stream every match with
+/// [`all`](Self::all). The items are [`Thread`]s, or JSON objects after
+/// [`select`](Self::select).
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct SearchThreads<T = Thread> {
+    client: Client,
+    body: types::builder::ThreadSearchRequest,
+    offset: u64,
+    limit: u64,
+    invalid: Invalid,
+    item: PhantomData<fn() -> T>,
+}
+
+impl SearchThreads<Thread> {
+    /// Returns only these fields: the items become JSON objects with just those keys.
+    pub fn select(
+        self,
+        fields: impl IntoIterator<Item = ThreadSelectField>,
+    ) -> SearchThreads<Map<String, Value>> {
+        SearchThreads {
+            client: self.client,
+            body: self.body.select(fields.into_iter().collect::<Vec<_>>()),
+            offset: self.offset,
+            limit: self.limit,
+            invalid: self.invalid,
+            item: PhantomData,
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> SearchThreads<T> {
+    /// Only threads whose metadata has these keys with these values.
+    pub fn metadata(mut self, metadata: impl Serialize) -> Self {
+        if let Some(map) = self.invalid.check(to_map("metadata", metadata)) {
+            self.body = self.body.metadata(Some(map));
+        }
+        self
+    }
+
+    /// Only threads whose state values have these keys with these values.
+    pub fn values(mut self, values: impl Serialize) -> Self {
+        if let Some(map) = self.invalid.check(to_map("values", values)) {
+            self.body = self.body.values(Some(map));
+        }
+        self
+    }
+
+    /// Only the threads with these ids (UUIDs).
+    pub fn ids<I>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Display,
+    {
+        if let Some(ids) = self.invalid.check(uuids("ids", ids)) {
+            self.body = self.body.ids(ids);
+        }
+        self
+    }
+
+    /// Only threads with this status.
+    pub fn status(mut self, status: ThreadStatus) -> Self {
+        self.body = self.body.status(Some(status));
+        self
+    }
+
+    /// Page size (default 10).
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Skips this many matches.
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    /// Sort field.
+    pub fn sort_by(mut self, field: ThreadSortBy) -> Self {
+        self.body = self.body.sort_by(Some(field));
+        self
+    }
+
+    /// Sort direction.
+    pub fn sort_order(mut self, order: SortOrder) -> Self {
+        self.body = self.body.sort_order(Some(order));
+        self
+    }
+
+    /// Extracts values into each thread's `extracted`: alias → JSON path into the thread,
+    /// e.g. `("last", "values.messages[-1]")`. The server takes at most 10.
+    pub fn extract<I, K, P>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = (K, P)>,
+        K: Into<String>,
+        P: Into<String>,
+    {
+        let paths = paths
+            .into_iter()
+            .map(|(k, p)| (k.into(), p.into()))
+            .collect::<std::collections::HashMap<_, _>>();
+        self.body = self.body.extract(paths);
+        self
+    }
+
+    /// Every match, page after page, as a stream.
+    pub fn all(self) -> BoxStream<'static, Result<T>> {
+        let SearchThreads {
+            client,
+            body,
+            offset,
+            limit,
+            invalid,
+            item,
+        } = self;
+        let mut invalid = Some(invalid);
+        pagination::all(offset, move |offset| {
+            let client = client.clone();
+            let body = body.clone();
+            let invalid = invalid.take().unwrap_or_default();
+            async move {
+                SearchThreads {
+                    client,
+                    body,
+                    offset,
+                    limit,
+                    invalid,
+                    item,
+                }
+                .send()
+                .await
+            }
+        })
+    }
+
+    async fn send(self) -> Result<Page<T>> {
+        self.invalid.into_result()?;
+        let body: types::ThreadSearchRequest = build(
+            "search threads",
+            self.body
+                .limit(Some(limit(self.limit)?))
+                .offset(Some(self.offset)),
+        )?;
+        let transport = self.client.transport();
+        let op = &ops::SEARCH_THREADS;
+        let response = transport
+            .send(op, transport.request(op, &[])?.json(&body))
+            .await?;
+        let headers = response.headers().clone();
+        let items = crate::transport::decode(op.id, response).await?;
+        Ok(Page::from_response(
+            items,
+            &headers,
+            self.offset,
+            self.limit,
+        ))
+    }
+}
+impl<T: DeserializeOwned + Send + 'static> std::future::IntoFuture for SearchThreads<T> {
+    type Output = Result<Page<T>>;
+    type IntoFuture = futures_util::future::BoxFuture<'static, Result<Page<T>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Builder of [`Threads::count`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct CountThreads {
+    client: Client,
+    body: types::builder::ThreadCountRequest,
+    invalid: Invalid,
+}
+
+impl CountThreads {
+    /// Only threads whose metadata has these keys with these values.
+    pub fn metadata(mut self, metadata: impl Serialize) -> Self {
+        if let Some(map) = self.invalid.check(to_map("metadata", metadata)) {
+            self.body = self.body.metadata(Some(map));
+        }
+        self
+    }
+
+    /// Only threads whose state values have these keys with these values.
+    pub fn values(mut self, values: impl Serialize) -> Self {
+        if let Some(map) = self.invalid.check(to_map("values", values)) {
+            self.body = self.body.values(Some(map));
+        }
+        self
+    }
+
+    /// Only threads with this status.
+    pub fn status(mut self, status: ThreadStatus) -> Self {
+        self.body = self.body.status(Some(status));
+        self
+    }
+
+    async fn send(self) -> Result<u64> {
+        self.invalid.into_result()?;
+        let body: types::ThreadCountRequest = build("count threads", self.body)?;
+        self.client
+            .transport()
+            .json(&ops::COUNT_THREADS, &[], &[], Some(&body))
+            .await
+    }
+}
+awaitable!(CountThreads => u64);
+
+/// Builder of [`Threads::prune`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct PruneThreads {
+    client: Client,
+    body: types::builder::ThreadPruneRequest,
+    invalid: Invalid,
+}
+
+impl PruneThreads {
+    /// [`Strategy::Delete`] (the server's default) removes the threads;
+    /// [`Strategy::KeepLatest`] removes their old checkpoints but keeps the latest state.
+    pub fn strategy(mut self, strategy: Strategy) -> Self {
+        self.body = self.body.strategy(Some(strategy));
+        self
+    }
+
+    async fn send(self) -> Result<ThreadPruneResponse> {
+        self.invalid.into_result()?;
+        let body: types::ThreadPruneRequest = build("prune threads", self.body)?;
+        self.client
+            .transport()
+            .json(&ops::PRUNE_THREADS, &[], &[], Some(&body))
+            .await
+    }
+}
+awaitable!(PruneThreads => ThreadPruneResponse);
+
+/// Which checkpoint a [`GetState`] reads.
+#[derive(Debug, Clone)]
+enum At {
+    Id(String),
+    Checkpoint(CheckpointConfig),
+}
+
+/// Builder of [`Threads::get_state`]; `.await` it. The state's values are `S`: JSON, or your
+/// type after [`values_as`](Self::values_as).
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct GetState<S = Value> {
+    client: Client,
+    thread_id: String,
+    at: Option<At>,
+    subgraphs: bool,
+    values: PhantomData<fn() -> S>,
+}
+
+impl<S: DeserializeOwned + Send + 'static> GetState<S> {
+    /// The state at this checkpoint id (of the root graph) instead of the latest. Replaces a
+    /// [`checkpoint`](Self::checkpoint) given before.
+    pub fn checkpoint_id(mut self, checkpoint_id: impl Into<String>) -> Self {
+        self.at = Some(At::Id(checkpoint_id.into()));
+        self
+    }
+
+    /// The state at this checkpoint (e.g. the [`ThreadState::checkpoint`] of a history entry;
+    /// `checkpoint_ns` selects a subgraph). Replaces a [`checkpoint_id`](Self::checkpoint_id)
+    /// given before.
+    pub fn checkpoint(mut self, checkpoint: CheckpointConfig) -> Self {
+        self.at = Some(At::Checkpoint(checkpoint));
+        self
+    }
+
+    /// Also returns the state of subgraphs, in the [`ThreadTask::state`] of their tasks.
+    pub fn subgraphs(mut self, yes: bool) -> Self {
+        self.subgraphs = yes;
+        self
+    }
+
+    /// Decodes the values as `T` (any [`DeserializeOwned`] type) instead of JSON.
+    pub fn values_as<T: DeserializeOwned + Send + 'static>(self) -> GetState<T> {
+        GetState {
+            client: self.client,
+            thread_id: self.thread_id,
+            at: self.at,
+            subgraphs: self.subgraphs,
+            values: PhantomData,
+        }
+    }
+
+    async fn send(self) -> Result<ThreadState<S>> {
+        let transport = self.client.transport();
+        let id = self.thread_id.as_str();
+        // The three endpoints, chosen as the Python SDK does: a checkpoint object is posted,
+        // a bare id goes in the path, and no checkpoint reads the latest state.
+        match self.at {
+            Some(At::Checkpoint(checkpoint)) => {
+                let body = types::ThreadStateCheckpointRequest {
+                    checkpoint,
+                    subgraphs: Some(self.subgraphs),
+                };
+                let op = &ops::GET_THREAD_STATE_FOR_CHECKPOINT;
+                transport.json(op, &[id], &[], Some(&body)).await
+            }
+            Some(At::Id(checkpoint_id)) => {
+                let query = [("subgraphs", self.subgraphs.to_string())];
+                let op = &ops::GET_THREAD_STATE_AT_CHECKPOINT;
+                transport
+                    .json(op, &[id, &checkpoint_id], &query, None::<&()>)
+                    .await
+            }
+            None => {
+                let query = [("subgraphs", self.subgraphs.to_string())];
+                let op = &ops::GET_THREAD_STATE;
+                transport.json(op, &[id], &query, None::<&()>).await
+            }
+        }
+    }
+}
+impl<S: DeserializeOwned + Send + 'static> std::future::IntoFuture for GetState<S> {
+    type Output = Result<ThreadState<S>>;
+    type IntoFuture = futures_util::future::BoxFuture<'static, Result<ThreadState<S>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Builder of [`Threads::update_state`]; `.await` it for the checkpoint it wrote.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct UpdateState {
+    client: Client,
+    thread_id: String,
+    body: types::builder::ThreadStateUpdate,
+    invalid: Invalid,
+}
+
+impl UpdateState {
+    /// The values to write: an object (a struct or a map), a list of objects, or `null`
+    /// (`()`, `None` or [`Value::Null`]) to write nothing, e.g. to mark
+    /// [`as_node`](Self::as_node) done without changing the values. Without this call no
+    /// `values` are sent, which the server reads as `null`.
+    pub fn values(mut self, values: impl Serialize) -> Self {
+        let values = self.invalid.check(to_json("values", values).and_then(|v| {
+            Ok(match v {
+                Value::Null => ThreadStateUpdateValues::Null,
+                Value::Object(map) => ThreadStateUpdateValues::Object(map),
+                Value::Array(items) => ThreadStateUpdateValues::Array(items),
+                other => {
+                    return Err(Error::InvalidInput(format!(
+                        "`values` must be a JSON object, a list or null, not {other}"
+                    )));
+                }
+            })
+        }));
+        if let Some(values) = values {
+            self.body = self.body.values(Some(values));
+        }
+        self
+    }
+
+    /// Writes as if this node had just run (it decides which nodes run next); by default the
+    /// node that ran last.
+    pub fn as_node(mut self, node: impl Into<String>) -> Self {
+        self.body = self.body.as_node(Some(node.into()));
+        self
+    }
+
+    /// Writes after this checkpoint instead of the latest: a fork. Replaces a
+    /// [`checkpoint_id`](Self::checkpoint_id) given before.
+    pub fn checkpoint(mut self, checkpoint: CheckpointConfig) -> Self {
+        self.body = self.body.checkpoint(Some(checkpoint));
+        self
+    }
+
+    /// Writes after the checkpoint with this id (of the root graph). Replaces a
+    /// [`checkpoint`](Self::checkpoint) given before.
+    pub fn checkpoint_id(self, checkpoint_id: impl Into<String>) -> Self {
+        // The server applies a top-level `checkpoint_id` and a `checkpoint` the same way, and
+        // the spec has only the latter.
+        self.checkpoint(CheckpointConfig {
+            checkpoint_id: Some(checkpoint_id.into()),
+            ..CheckpointConfig::default()
+        })
+    }
+
+    async fn send(self) -> Result<CheckpointConfig> {
+        /// The response: the spec types its checkpoint as a bare object.
+        #[derive(Deserialize)]
+        struct Updated {
+            checkpoint: CheckpointConfig,
+        }
+        self.invalid.into_result()?;
+        let body: types::ThreadStateUpdate = build("update state", self.body)?;
+        let updated: Updated = self
+            .client
+            .transport()
+            .json(
+                &ops::UPDATE_THREAD_STATE,
+                &[&self.thread_id],
+                &[],
+                Some(&body),
+            )
+            .await?;
+        Ok(updated.checkpoint)
+    }
+}
+awaitable!(UpdateState => CheckpointConfig);
+
+/// Builder of [`Threads::get_history`]; `.await` it. The states' values are `S`: JSON, or
+/// your type after [`values_as`](Self::values_as).
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct GetHistory<S = Value> {
+    client: Client,
+    thread_id: String,
+    body: types::builder::ThreadStateSearch,
+    limit: u64,
+    // Kept apart from `body`: see `before_value`.
+    before: Option<CheckpointConfig>,
+    invalid: Invalid,
+    values: PhantomData<fn() -> S>,
+}
+
+impl<S: DeserializeOwned + Send + 'static> GetHistory<S> {
+    /// At most this many states (default 10; the server allows up to 1000).
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Only the states before this checkpoint (e.g. the [`ThreadState::checkpoint`] of the
+    /// last state of the previous call, to read the next page). Replaces a
+    /// [`before_id`](Self::before_id) given before.
+    pub fn before(mut self, checkpoint: CheckpointConfig) -> Self {
+        self.before = Some(checkpoint);
+        self
+    }
+
+    /// Only the states before the checkpoint with this id. Replaces a
+    /// [`before`](Self::before) given before.
+    pub fn before_id(self, checkpoint_id: impl Into<String>) -> Self {
+        self.before(CheckpointConfig {
+            checkpoint_id: Some(checkpoint_id.into()),
+            ..CheckpointConfig::default()
+        })
+    }
+
+    /// Only the states whose checkpoint metadata has these keys with these values (e.g.
+    /// `{"source": "input"}`).
+    pub fn metadata(mut self, metadata: impl Serialize) -> Self {
+        if let Some(map) = self.invalid.check(to_map("metadata", metadata)) {
+            self.body = self.body.metadata(Some(map));
+        }
+        self
+    }
+
+    /// The history of a subgraph: the checkpoint whose `checkpoint_ns` names it.
+    pub fn checkpoint(mut self, checkpoint: CheckpointConfig) -> Self {
+        self.body = self.body.checkpoint(Some(checkpoint));
+        self
+    }
+
+    /// Decodes the values as `T` (any [`DeserializeOwned`] type) instead of JSON.
+    pub fn values_as<T: DeserializeOwned + Send + 'static>(self) -> GetHistory<T> {
+        GetHistory {
+            client: self.client,
+            thread_id: self.thread_id,
+            body: self.body,
+            limit: self.limit,
+            before: self.before,
+            invalid: self.invalid,
+            values: PhantomData,
+        }
+    }
+
+    async fn send(self) -> Result<Vec<ThreadState<S>>> {
+        self.invalid.into_result()?;
+        let body: types::ThreadStateSearch =
+            build("get history", self.body.limit(Some(limit(self.limit)?)))?;
+        let mut body = to_json("history search", body)?;
+        if let (Some(before), Value::Object(map)) = (self.before, &mut body) {
+            map.insert("before".into(), before_value(before)?);
+        }
+        self.client
+            .transport()
+            .json(
+                &ops::SEARCH_THREAD_HISTORY,
+                &[&self.thread_id],
+                &[],
+                Some(&body),
+            )
+            .await
+    }
+}
+impl<S: DeserializeOwned + Send + 'static> std::future::IntoFuture for GetHistory<S> {
+    type Output = Result<Vec<ThreadState<S>>>;
+    type IntoFuture = futures_util::future::BoxFuture<'static, Result<Vec<ThreadState<S>>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The wire form of `before`. The spec (and the Python SDK) send a flat checkpoint, but the
+/// server hands `before` to LangGraph as a config, which reads `configurable.checkpoint_id`:
+/// a flat checkpoint fails with a 500 and a bare id string with a 422. So the checkpoint goes
+/// both flat (what the schema validates, and what a fixed server would read) and under
+/// `configurable` (what this server reads).
+fn before_value(before: CheckpointConfig) -> Result<Value> {
+    let flat = to_map("before", &before)?;
+    let mut value = flat.clone();
+    value.insert("configurable".into(), Value::Object(flat));
+    Ok(Value::Object(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn thread_values_may_be_null_an_object_or_missing() {
+        let base = json!({
+            "thread_id": "01a1ff74-a2ee-7710-a2ec-3019168d964a",
+            "created_at": "2026-11-21T18:53:16.399109+00:00",
+            "updated_at": "2026-11-21T18:53:16.399109+00:00",
+            "metadata": {},
+            "status": "idle",
+            "config": {},
+        });
+        let mut null = base.clone();
+        null["values"] = Value::Null;
+        let thread: Thread = serde_json::from_value(null).unwrap();
+        assert!(thread.values.is_none());
+        let mut object = base.clone();
+        object["values"] = json!({"text": "hi"});
+        let thread: Thread = serde_json::from_value(object).unwrap();
+        assert_eq!(thread.values.unwrap()["text"], json!("hi"));
+        let thread: Thread = serde_json::from_value(base).unwrap();
+        assert!(thread.values.is_none());
+    }
+
+    /// What the server sends for a thread without checkpoints, and inside a subgraph task.
+    fn empty_state() -> Value {
+        json!({
+            "values": {}, "next": [], "tasks": [], "metadata": null, "created_at": null,
+            "checkpoint": null, "parent_checkpoint": null, "interrupts": [],
+            "checkpoint_id": null, "parent_checkpoint_id": null
+        })
+    }
+
+    #[test]
+    fn an_empty_state_decodes() {
+        let state: ThreadState = serde_json::from_value(empty_state()).unwrap();
+        assert_eq!(state.values, json!({}));
+        assert!(state.checkpoint.checkpoint_id.is_none());
+        assert!(state.metadata.is_empty());
+        assert!(state.created_at.is_none());
+        assert!(state.parent_checkpoint.is_none());
+    }
+
+    #[test]
+    fn a_state_with_a_subgraph_task_decodes_into_a_typed_state() {
+        #[derive(Deserialize)]
+        struct Parent {
+            trail: Vec<String>,
+            prepared: bool,
+        }
+        let state = json!({
+            "values": {"trail": [], "prepared": true},
+            "next": ["child"],
+            "tasks": [{
+                "id": "93aa4bf4-1b84-610e-d162-59b5b32f6a1c", "name": "child",
+                "path": ["__pregel_pull", "child"], "error": null, "interrupts": [],
+                "checkpoint": null, "state": empty_state(), "result": null
+            }],
+            "metadata": {"step": 1, "source": "loop"},
+            "created_at": "2026-11-21T18:53:24.993423+00:00",
+            "checkpoint": {"checkpoint_id": "c1", "thread_id": "t", "checkpoint_ns": ""},
+            "parent_checkpoint": {"checkpoint_id": "c0", "thread_id": "t", "checkpoint_ns": ""},
+            "interrupts": [{"id": "i1", "value": {"question": "why?"}}]
+        });
+        let state: ThreadState<Parent> = serde_json::from_value(state).unwrap();
+        assert!(state.values.trail.is_empty() && state.values.prepared);
+        assert_eq!(state.next, ["child"]);
+        assert_eq!(state.checkpoint.checkpoint_id.as_deref(), Some("c1"));
+        assert_eq!(
+            state.parent_checkpoint.unwrap().checkpoint_id.as_deref(),
+            Some("c0")
+        );
+        assert_eq!(state.interrupts[0].value, json!({"question": "why?"}));
+        let task = &state.tasks[0];
+        assert_eq!(task.name, "child");
+        assert!(task.state.as_ref().unwrap().created_at.is_none());
+        assert!(state.created_at.is_some());
+    }
+
+    #[test]
+    fn before_goes_flat_and_under_configurable() {
+        let before = CheckpointConfig {
+            checkpoint_id: Some("c1".into()),
+            checkpoint_ns: Some(String::new()),
+            ..CheckpointConfig::default()
+        };
+        assert_eq!(
+            before_value(before).unwrap(),
+            json!({
+                "checkpoint_id": "c1", "checkpoint_ns": "",
+                "configurable": {"checkpoint_id": "c1", "checkpoint_ns": ""}
+            })
+        );
+    }
+
+    #[test]
+    fn thread_ids_must_be_uuids() {
+        let ok = uuids("ids", ["01a1ff74-a2ee-7710-a2ec-3019168d964a"]).unwrap();
+        assert_eq!(ok.len(), 1);
+        let err = uuids("ids", ["nope"]).unwrap_err();
+        assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+    }
+
+    #[test]
+    fn ttl_must_be_finite() {
+        let t = ttl(5.0, TtlStrategy::Delete).unwrap();
+        assert_eq!(
+            serde_json::to_value(t).unwrap(),
+            json!({"ttl": 5.0, "strategy": "delete"})
+        );
+        assert!(ttl(f64::NAN, TtlStrategy::Delete).is_err());
+        assert!(ttl(f64::INFINITY, TtlStrategy::KeepLatest).is_err());
     }
 }

@@ -239,8 +239,7 @@ async fn threads(client: &raw::Client, tag: &str) {
     let state = ok!(client.get_thread_state().thread_id(id));
     let checkpoint_id = state
         .checkpoint
-        .checkpoint_id
-        .clone()
+        .and_then(|c| c.checkpoint_id)
         .expect("a checkpoint id");
     let at = ok!(client
         .get_thread_state_at_checkpoint()
@@ -250,7 +249,10 @@ async fn threads(client: &raw::Client, tag: &str) {
                 .parse::<Uuid>()
                 .expect("checkpoint ids are uuids")
         ));
-    assert_eq!(at.checkpoint.checkpoint_id, Some(checkpoint_id.clone()));
+    assert_eq!(
+        at.checkpoint.and_then(|c| c.checkpoint_id),
+        Some(checkpoint_id.clone())
+    );
     let via_post = ok!(client
         .get_thread_state_for_checkpoint()
         .thread_id(id)
@@ -258,7 +260,7 @@ async fn threads(client: &raw::Client, tag: &str) {
             json!({"checkpoint": {"checkpoint_id": checkpoint_id}})
         )));
     assert_eq!(
-        via_post.checkpoint.checkpoint_id,
+        via_post.checkpoint.and_then(|c| c.checkpoint_id),
         Some(checkpoint_id.clone())
     );
 

@@ -68,6 +68,7 @@ fn probe_for(pointer: &str) -> &'static str {
         "/components/schemas/RunCreateStateful/properties/checkpoint_id" => {
             "run_from_checkpoint_id"
         }
+        p if p.starts_with("/components/schemas/ThreadState/properties/") => "thread_state_nulls",
         _ => "",
     }
 }
@@ -423,6 +424,27 @@ async fn every_spec_fix_is_what_the_server_does() {
                     forked["count"],
                     json!(2),
                     "the run started from the first run's checkpoint: {forked}"
+                );
+            }
+            "thread_state_nulls" => {
+                let t = s.thread().await;
+                let empty = s.json(s.get(&format!("/threads/{t}/state")).await).await;
+                for key in ["checkpoint", "metadata", "created_at", "parent_checkpoint"] {
+                    assert_eq!(empty[key], Value::Null, "{key}: {empty}");
+                }
+                s.json(
+                    s.post(
+                        &format!("/threads/{t}/runs/wait"),
+                        json!({"assistant_id": "echo", "input": {"text": "x"}}),
+                    )
+                    .await,
+                )
+                .await;
+                let state = s.json(s.get(&format!("/threads/{t}/state")).await).await;
+                let parent = &state["parent_checkpoint"];
+                assert!(
+                    parent["checkpoint_id"].is_string() && parent["thread_id"].is_string(),
+                    "a CheckpointConfig: {state}"
                 );
             }
             other => panic!("unknown probe {other}"),

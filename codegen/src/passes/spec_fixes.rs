@@ -186,6 +186,30 @@ pub const SPEC_FIXES: &[SpecFix] = &[
         reason: "threaded runs honour `checkpoint_id` (time travel), which the spec leaves out",
     },
     SpecFix {
+        pointer: "/components/schemas/ThreadState/properties/checkpoint",
+        expect: r##"{"$ref": "#/components/schemas/CheckpointConfig"}"##,
+        replace: r##"{"anyOf": [{"$ref": "#/components/schemas/CheckpointConfig"}, {"type": "null"}], "description": "The checkpoint of this state; `null` for a thread that has none yet."}"##,
+        reason: "the state of a thread without checkpoints has `checkpoint: null`",
+    },
+    SpecFix {
+        pointer: "/components/schemas/ThreadState/properties/metadata/type",
+        expect: r#""object""#,
+        replace: r#"["object", "null"]"#,
+        reason: "the state of a thread without checkpoints has `metadata: null`",
+    },
+    SpecFix {
+        pointer: "/components/schemas/ThreadState/properties/created_at/type",
+        expect: r#""string""#,
+        replace: r#"["string", "null"]"#,
+        reason: "the state of a thread without checkpoints has `created_at: null`",
+    },
+    SpecFix {
+        pointer: "/components/schemas/ThreadState/properties/parent_checkpoint",
+        expect: r#"{"type": "object"}"#,
+        replace: r##"{"anyOf": [{"$ref": "#/components/schemas/CheckpointConfig"}, {"type": "null"}], "description": "The checkpoint before this one; `null` for the first."}"##,
+        reason: "`parent_checkpoint` is a checkpoint (or `null` for the first state), not any object",
+    },
+    SpecFix {
         pointer: "/components/schemas/AssistantVersion",
         expect: ABSENT,
         replace: r##"{"type": "object", "title": "AssistantVersion", "description": "One version of an assistant: an Assistant without `updated_at` (versions are immutable).", "required": ["assistant_id", "graph_id", "config", "created_at", "metadata", "version"], "properties": {
