@@ -1,4 +1,4 @@
-//! `cargo xtask demo`: the `demo` example against a fresh server.
+//! `cargo xtask demo`: the `quickstart` example against a fresh server.
 
 use std::process::ExitCode;
 
@@ -6,13 +6,13 @@ use langgraph_testbed::Server;
 
 use crate::Error;
 
-/// Starts a server and runs `cargo run --quiet --example demo [-- <args>]` with
+/// Starts a server and runs `cargo run --quiet --example quickstart [-- <args>]` with
 /// `LANGGRAPH_API_URL` pointing at it; returns the example's exit code.
 pub fn run(args: &[String]) -> Result<ExitCode, Error> {
     let server = Server::start()?;
     let mut command = crate::cargo();
     command
-        .args(["run", "--quiet", "--example", "demo"])
+        .args(["run", "--quiet", "--example", "quickstart"])
         .env("LANGGRAPH_API_URL", server.url());
     if !args.is_empty() {
         command.arg("--").args(args);

@@ -22,7 +22,7 @@ const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         "demo [ARGS...]",
-        "start a server and run `cargo run --quiet --example demo -- ARGS...` against it",
+        "start a server and run `cargo run --quiet --example quickstart -- ARGS...` against it",
     ),
     (
         "update-spec SOURCE [--dry-run]",

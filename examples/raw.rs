@@ -1,4 +1,4 @@
-//! The demo `cargo xtask demo` runs against a local server it starts: search the
+//! The generated raw layer on its own (`cargo run --example raw` with `LANGGRAPH_API_URL` set): search the
 //! assistants, create a thread, wait for a run of the `echo` graph, print the result.
 //!
 //! It uses the generated raw layer (`langgraph_sdk::raw`); point it at any server with
