@@ -135,6 +135,9 @@ impl Transport {
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        // Fields are recorded on this handle, not on `Span::current()`: subscribers that do
+        // not track the current span would lose them.
+        let recorder = span.clone();
         async move {
             let started = Instant::now();
             let mut retry = 0;
@@ -171,7 +174,7 @@ impl Transport {
                     _ => break attempt,
                 }
             };
-            let span = tracing::Span::current();
+            let span = recorder;
             span.record("attempts", retry + 1);
             span.record("duration_ms", started.elapsed().as_millis() as u64);
             match &result {
