@@ -24,11 +24,25 @@ async fn main() -> langgraph_sdk::Result<()> {
     let client = Client::from_env()?;
 
     // The server makes an assistant for each graph it serves.
-    let assistants = client.assistants().search().graph_id("chat").limit(10).await?;
-    let agent = assistants.first().expect("the server serves the `chat` graph");
-    println!("assistant {} (graph {})", agent.assistant_id, agent.graph_id);
+    let assistants = client
+        .assistants()
+        .search()
+        .graph_id("chat")
+        .limit(10)
+        .await?;
+    let agent = assistants
+        .first()
+        .expect("the server serves the `chat` graph");
+    println!(
+        "assistant {} (graph {})",
+        agent.assistant_id, agent.graph_id
+    );
 
-    let thread = client.threads().create().metadata(json!({"user": "u1"})).await?;
+    let thread = client
+        .threads()
+        .create()
+        .metadata(json!({"user": "u1"}))
+        .await?;
     println!("thread {}", thread.thread_id);
 
     let state: Chat = client
@@ -38,7 +52,11 @@ async fn main() -> langgraph_sdk::Result<()> {
         .output_as()
         .await?;
     for message in &state.messages {
-        let text = message.content.as_str().map(str::to_string).unwrap_or_else(|| message.content.to_string());
+        let text = message
+            .content
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| message.content.to_string());
         println!("{:>5}: {text}", message.kind);
     }
     Ok(())

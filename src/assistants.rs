@@ -1,18 +1,18 @@
 //! Assistants: versioned configurations of a graph.
 
-use std::{fmt::Display, marker::PhantomData, num::NonZeroU64};
+use std::{fmt::Display, marker::PhantomData};
 
 use futures_util::stream::BoxStream;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 
 use crate::{
-    Client, Error, Page, Result, operations as ops, pagination,
+    Client, Page, Result, operations as ops, pagination,
     raw::types::{
         self, Assistant, AssistantSelectField, AssistantSortBy, AssistantVersion, GraphSchema,
         IfExists, SortOrder, Subgraphs,
     },
-    request::{Invalid, awaitable, to_map},
+    request::{Invalid, awaitable, build, limit, to_map},
 };
 
 /// The assistants of a deployment: `client.assistants()`.
@@ -199,20 +199,6 @@ pub enum XRay {
     All,
     /// Down to this depth.
     Depth(u32),
-}
-
-fn build<T, B>(what: &str, builder: B) -> Result<T>
-where
-    B: TryInto<T>,
-    B::Error: Display,
-{
-    builder
-        .try_into()
-        .map_err(|e| Error::InvalidInput(format!("{what}: {e}")))
-}
-
-fn limit(n: u64) -> Result<NonZeroU64> {
-    NonZeroU64::new(n).ok_or_else(|| Error::InvalidInput("`limit` must be at least 1".into()))
 }
 
 /// Builder of [`Assistants::create`]; `.await` it.

@@ -68,6 +68,38 @@ pub(crate) fn convert<T: serde::de::DeserializeOwned>(
         .map_err(|e| Error::InvalidInput(format!("invalid `{what}`: {e}")))
 }
 
+/// Converts a generated body builder into its type; a missing required field is invalid input.
+pub(crate) fn build<T, B>(what: &str, builder: B) -> Result<T>
+where
+    B: TryInto<T>,
+    B::Error: std::fmt::Display,
+{
+    builder
+        .try_into()
+        .map_err(|e| Error::InvalidInput(format!("{what}: {e}")))
+}
+
+/// A page size, which the server takes as a positive number.
+pub(crate) fn limit(n: u64) -> Result<std::num::NonZeroU64> {
+    std::num::NonZeroU64::new(n)
+        .ok_or_else(|| Error::InvalidInput("`limit` must be at least 1".into()))
+}
+
+/// Ids as the UUIDs the request bodies hold; the first that is not one is reported.
+pub(crate) fn uuids<I>(what: &str, ids: I) -> Result<Vec<uuid::Uuid>>
+where
+    I: IntoIterator,
+    I::Item: std::fmt::Display,
+{
+    ids.into_iter()
+        .map(|id| {
+            let id = id.to_string();
+            uuid::Uuid::parse_str(&id)
+                .map_err(|e| Error::InvalidInput(format!("`{what}`: {id:?} is not a UUID: {e}")))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

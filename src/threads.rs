@@ -5,7 +5,7 @@
 //! interrupts, and the checkpoint it was read at. The values are JSON unless you ask for your
 //! own type with [`GetState::values_as`] or [`GetHistory::values_as`].
 
-use std::{fmt::Display, marker::PhantomData, num::NonZeroU64};
+use std::{fmt::Display, marker::PhantomData};
 
 use chrono::{DateTime, Utc};
 use futures_util::stream::BoxStream;
@@ -21,7 +21,7 @@ use crate::{
         ThreadPruneResponse, ThreadSelectField, ThreadSortBy, ThreadStateUpdateValues,
         ThreadStatus, TtlStrategy,
     },
-    request::{Invalid, awaitable, convert, to_json, to_map},
+    request::{Invalid, awaitable, build, convert, limit, to_json, to_map, uuids},
 };
 
 /// The threads of a deployment: `client.threads()`.
@@ -306,35 +306,6 @@ where
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-fn build<T, B>(what: &str, builder: B) -> Result<T>
-where
-    B: TryInto<T>,
-    B::Error: Display,
-{
-    builder
-        .try_into()
-        .map_err(|e| Error::InvalidInput(format!("{what}: {e}")))
-}
-
-fn limit(n: u64) -> Result<NonZeroU64> {
-    NonZeroU64::new(n).ok_or_else(|| Error::InvalidInput("`limit` must be at least 1".into()))
-}
-
-/// Thread ids as the UUIDs the request bodies hold; the first that is not one is reported.
-fn uuids<I>(what: &str, ids: I) -> Result<Vec<uuid::Uuid>>
-where
-    I: IntoIterator,
-    I::Item: Display,
-{
-    ids.into_iter()
-        .map(|id| {
-            let id = id.to_string();
-            uuid::Uuid::parse_str(&id)
-                .map_err(|e| Error::InvalidInput(format!("`{what}`: {id:?} is not a UUID: {e}")))
-        })
-        .collect()
 }
 
 /// A time to live of `minutes` with `strategy`. Minutes that are not finite have no JSON form
