@@ -2,12 +2,11 @@
 
 use std::{fmt::Display, marker::PhantomData};
 
-use futures_util::stream::BoxStream;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 
 use crate::{
-    Client, Page, Result, operations as ops, pagination,
+    Client, Page, Result, operations as ops,
     raw::types::{
         self, Assistant, AssistantSelectField, AssistantSortBy, AssistantVersion, GraphSchema,
         IfExists, SortOrder, Subgraphs,
@@ -420,18 +419,6 @@ impl<T: DeserializeOwned + Send + 'static> SearchAssistants<T> {
         self
     }
 
-    /// Page size (default 10).
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = limit;
-        self
-    }
-
-    /// Skips this many matches.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = offset;
-        self
-    }
-
     /// Sort field.
     pub fn sort_by(mut self, field: AssistantSortBy) -> Self {
         self.body = self.body.sort_by(Some(field));
@@ -443,67 +430,13 @@ impl<T: DeserializeOwned + Send + 'static> SearchAssistants<T> {
         self.body = self.body.sort_order(Some(order));
         self
     }
-
-    /// Every match, page after page, as a stream.
-    pub fn all(self) -> BoxStream<'static, Result<T>> {
-        let SearchAssistants {
-            client,
-            body,
-            offset,
-            limit,
-            invalid,
-            item,
-        } = self;
-        let mut invalid = Some(invalid);
-        pagination::all(offset, move |offset| {
-            let client = client.clone();
-            let body = body.clone();
-            let invalid = invalid.take().unwrap_or_default();
-            async move {
-                SearchAssistants {
-                    client,
-                    body,
-                    offset,
-                    limit,
-                    invalid,
-                    item,
-                }
-                .send()
-                .await
-            }
-        })
-    }
-
-    async fn send(self) -> Result<Page<T>> {
-        self.invalid.into_result()?;
-        let body: types::AssistantSearchRequest = build(
-            "search assistants",
-            self.body
-                .limit(Some(limit(self.limit)?))
-                .offset(Some(self.offset)),
-        )?;
-        let transport = self.client.transport();
-        let op = &ops::SEARCH_ASSISTANTS;
-        let response = transport
-            .send(op, transport.request(op, &[])?.json(&body))
-            .await?;
-        let headers = response.headers().clone();
-        let items = crate::transport::decode(op.id, response).await?;
-        Ok(Page::from_response(
-            items,
-            &headers,
-            self.offset,
-            self.limit,
-        ))
-    }
 }
-impl<T: DeserializeOwned + Send + 'static> std::future::IntoFuture for SearchAssistants<T> {
-    type Output = Result<Page<T>>;
-    type IntoFuture = futures_util::future::BoxFuture<'static, Result<Page<T>>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::pagination::paged_search!(
+    SearchAssistants,
+    types::AssistantSearchRequest,
+    ops::SEARCH_ASSISTANTS,
+    "search assistants"
+);
 
 /// Builder of [`Assistants::count`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]

@@ -24,14 +24,13 @@
 use std::{fmt::Display, marker::PhantomData};
 
 use chrono::{DateTime, Utc};
-use futures_util::stream::BoxStream;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value, json};
 
 use crate::{
-    Client, Error, Page, Result, operations as ops, pagination,
+    Client, Error, Result, operations as ops,
     raw::types::{self, Cron, CronSelectField, CronSortBy, OnRunCompleted, SortOrder},
-    request::{Invalid, awaitable, build, limit, to_json, to_map},
+    request::{Invalid, awaitable, build, to_json, to_map},
     run_options::{RunBody, RunOptions, delegate_run_options},
 };
 
@@ -391,18 +390,6 @@ impl<T: DeserializeOwned + Send + 'static> SearchCrons<T> {
         self
     }
 
-    /// Page size (default 10).
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = limit;
-        self
-    }
-
-    /// Skips this many matches.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = offset;
-        self
-    }
-
     /// Sort field (the server's default: `created_at`).
     pub fn sort_by(mut self, field: CronSortBy) -> Self {
         self.body = self.body.sort_by(Some(field));
@@ -414,68 +401,14 @@ impl<T: DeserializeOwned + Send + 'static> SearchCrons<T> {
         self.body = self.body.sort_order(Some(order));
         self
     }
-
-    /// Every match, page after page, as a stream.
-    pub fn all(self) -> BoxStream<'static, Result<T>> {
-        let SearchCrons {
-            client,
-            body,
-            offset,
-            limit,
-            invalid,
-            item,
-        } = self;
-        let mut invalid = Some(invalid);
-        pagination::all(offset, move |offset| {
-            let client = client.clone();
-            let body = body.clone();
-            let invalid = invalid.take().unwrap_or_default();
-            async move {
-                SearchCrons {
-                    client,
-                    body,
-                    offset,
-                    limit,
-                    invalid,
-                    item,
-                }
-                .send()
-                .await
-            }
-        })
-    }
-
-    async fn send(self) -> Result<Page<T>> {
-        self.invalid.into_result()?;
-        let body: types::CronSearch = build(
-            "search crons",
-            self.body
-                .limit(Some(limit(self.limit)?))
-                .offset(Some(self.offset)),
-        )?;
-        let transport = self.client.transport();
-        let op = &ops::SEARCH_CRONS;
-        let response = transport
-            .send(op, transport.request(op, &[])?.json(&body))
-            .await?;
-        let headers = response.headers().clone();
-        let items = crate::transport::decode(op.id, response).await?;
-        Ok(Page::from_response(
-            items,
-            &headers,
-            self.offset,
-            self.limit,
-        ))
-    }
 }
 
-impl<T: DeserializeOwned + Send + 'static> std::future::IntoFuture for SearchCrons<T> {
-    type Output = Result<Page<T>>;
-    type IntoFuture = futures_util::future::BoxFuture<'static, Result<Page<T>>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::pagination::paged_search!(
+    SearchCrons,
+    types::CronSearch,
+    ops::SEARCH_CRONS,
+    "search crons"
+);
 
 /// Builder of [`Crons::count`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]

@@ -114,6 +114,85 @@ where
     .boxed()
 }
 
+/// The paging half of a search builder `$builder<T>` (fields `client`, `body` — a generated
+/// body builder with `limit` and `offset` —, `offset`, `limit`, `invalid`, `item`): the
+/// `limit`/`offset` setters, `all()`, and `.await` for one page.
+macro_rules! paged_search {
+    ($builder:ident, $request:ty, $op:expr, $what:literal) => {
+        impl<T: ::serde::de::DeserializeOwned + Send + 'static> $builder<T> {
+            /// Page size (default 10).
+            pub fn limit(mut self, limit: u64) -> Self {
+                self.limit = limit;
+                self
+            }
+
+            /// Skips this many matches.
+            pub fn offset(mut self, offset: u64) -> Self {
+                self.offset = offset;
+                self
+            }
+
+            /// Every match, page after page, as a stream.
+            pub fn all(self) -> ::futures_util::stream::BoxStream<'static, $crate::Result<T>> {
+                let $builder {
+                    client,
+                    body,
+                    offset,
+                    limit,
+                    invalid,
+                    item,
+                } = self;
+                let mut invalid = Some(invalid);
+                $crate::pagination::all(offset, move |offset| {
+                    let page = $builder {
+                        client: client.clone(),
+                        body: body.clone(),
+                        offset,
+                        limit,
+                        invalid: invalid.take().unwrap_or_default(),
+                        item,
+                    };
+                    page.send()
+                })
+            }
+
+            async fn send(self) -> $crate::Result<$crate::Page<T>> {
+                self.invalid.into_result()?;
+                let body: $request = $crate::request::build(
+                    $what,
+                    self.body
+                        .limit(Some($crate::request::limit(self.limit)?))
+                        .offset(Some(self.offset)),
+                )?;
+                let transport = self.client.transport();
+                let op = &$op;
+                let response = transport
+                    .send(op, transport.request(op, &[])?.json(&body))
+                    .await?;
+                let headers = response.headers().clone();
+                let items = $crate::transport::decode(op.id, response).await?;
+                Ok($crate::Page::from_response(
+                    items,
+                    &headers,
+                    self.offset,
+                    self.limit,
+                ))
+            }
+        }
+
+        impl<T: ::serde::de::DeserializeOwned + Send + 'static> ::std::future::IntoFuture
+            for $builder<T>
+        {
+            type Output = $crate::Result<$crate::Page<T>>;
+            type IntoFuture = ::futures_util::future::BoxFuture<'static, Self::Output>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+pub(crate) use paged_search;
+
 #[cfg(test)]
 mod tests {
     use super::*;

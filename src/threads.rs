@@ -8,14 +8,13 @@
 use std::{fmt::Display, marker::PhantomData};
 
 use chrono::{DateTime, Utc};
-use futures_util::stream::BoxStream;
 use serde::{Deserialize, Deserializer, Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 
 use crate::{
-    Client, Error, Page, Result,
+    Client, Error, Result,
     error::ApiError,
-    operations as ops, pagination,
+    operations as ops,
     raw::types::{
         self, CheckpointConfig, IfExists, Interrupt, SortOrder, Strategy, Thread,
         ThreadPruneResponse, ThreadSelectField, ThreadSortBy, ThreadStateUpdateValues,
@@ -590,18 +589,6 @@ impl<T: DeserializeOwned + Send + 'static> SearchThreads<T> {
         self
     }
 
-    /// Page size (default 10).
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = limit;
-        self
-    }
-
-    /// Skips this many matches.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = offset;
-        self
-    }
-
     /// Sort field.
     pub fn sort_by(mut self, field: ThreadSortBy) -> Self {
         self.body = self.body.sort_by(Some(field));
@@ -629,67 +616,13 @@ impl<T: DeserializeOwned + Send + 'static> SearchThreads<T> {
         self.body = self.body.extract(paths);
         self
     }
-
-    /// Every match, page after page, as a stream.
-    pub fn all(self) -> BoxStream<'static, Result<T>> {
-        let SearchThreads {
-            client,
-            body,
-            offset,
-            limit,
-            invalid,
-            item,
-        } = self;
-        let mut invalid = Some(invalid);
-        pagination::all(offset, move |offset| {
-            let client = client.clone();
-            let body = body.clone();
-            let invalid = invalid.take().unwrap_or_default();
-            async move {
-                SearchThreads {
-                    client,
-                    body,
-                    offset,
-                    limit,
-                    invalid,
-                    item,
-                }
-                .send()
-                .await
-            }
-        })
-    }
-
-    async fn send(self) -> Result<Page<T>> {
-        self.invalid.into_result()?;
-        let body: types::ThreadSearchRequest = build(
-            "search threads",
-            self.body
-                .limit(Some(limit(self.limit)?))
-                .offset(Some(self.offset)),
-        )?;
-        let transport = self.client.transport();
-        let op = &ops::SEARCH_THREADS;
-        let response = transport
-            .send(op, transport.request(op, &[])?.json(&body))
-            .await?;
-        let headers = response.headers().clone();
-        let items = crate::transport::decode(op.id, response).await?;
-        Ok(Page::from_response(
-            items,
-            &headers,
-            self.offset,
-            self.limit,
-        ))
-    }
 }
-impl<T: DeserializeOwned + Send + 'static> std::future::IntoFuture for SearchThreads<T> {
-    type Output = Result<Page<T>>;
-    type IntoFuture = futures_util::future::BoxFuture<'static, Result<Page<T>>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::pagination::paged_search!(
+    SearchThreads,
+    types::ThreadSearchRequest,
+    ops::SEARCH_THREADS,
+    "search threads"
+);
 
 /// Builder of [`Threads::count`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
