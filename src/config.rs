@@ -178,6 +178,7 @@ pub struct ClientBuilder {
     read_timeout: Option<Duration>,
     timeout: Option<Duration>,
     retry: RetryPolicy,
+    max_event_size: usize,
     env: Arc<EnvReader>,
 }
 
@@ -194,9 +195,13 @@ impl fmt::Debug for ClientBuilder {
             .field("read_timeout", &self.read_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("max_event_size", &self.max_event_size)
             .finish()
     }
 }
+
+/// The default of [`ClientBuilder::max_event_size`].
+pub const DEFAULT_MAX_EVENT_SIZE: usize = 32 << 20;
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -208,6 +213,7 @@ impl Default for ClientBuilder {
             read_timeout: Some(Duration::from_secs(300)),
             timeout: None,
             retry: RetryPolicy::default(),
+            max_event_size: DEFAULT_MAX_EVENT_SIZE,
             env: Arc::new(|name| std::env::var(name).ok()),
         }
     }
@@ -272,6 +278,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest single stream event accepted, in bytes (default 32 MiB): a larger one ends
+    /// the stream with [`Error::EventTooLarge`] instead of growing memory without bound.
+    pub fn max_event_size(mut self, bytes: usize) -> Self {
+        self.max_event_size = bytes;
+        self
+    }
+
     /// Reads variables through `env` instead of the process environment (for tests).
     #[cfg(test)]
     pub(crate) fn env(
@@ -319,7 +332,8 @@ impl ClientBuilder {
         let http = http
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        let transport = Transport::new(http, base, api_key, self.retry);
+        let mut transport = Transport::new(http, base, api_key, self.retry);
+        transport.max_event_size = self.max_event_size;
         Ok(Client::from_transport(
             transport,
             self.connect_timeout,

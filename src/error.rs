@@ -60,6 +60,29 @@ pub enum Error {
     /// The run ended in an error (the `__error__` body of `wait` and `join`).
     #[error(transparent)]
     Run(#[from] RunError),
+    /// A stream broke and could not be resumed without losing events: it was not created
+    /// resumable (`stream_resumable`), it is stateless, or the reconnect attempts ran out.
+    /// Nothing after `last_event_id` was delivered.
+    #[error("the stream of `{operation}` broke and was not resumed ({reason}); last event delivered: {}", last_event_id.as_deref().unwrap_or("none"))]
+    StreamLost {
+        /// The operation that opened the stream.
+        operation: &'static str,
+        /// Why it could not be resumed.
+        reason: String,
+        /// The id of the last event delivered, to join the run from there yourself.
+        last_event_id: Option<String>,
+        /// The run, when known, to join or inspect.
+        run_id: Option<String>,
+    },
+    /// One event of a stream was larger than the configured limit
+    /// ([`ClientBuilder::max_event_size`](crate::ClientBuilder::max_event_size)).
+    #[error("an event of the `{operation}` stream is larger than {limit} bytes")]
+    EventTooLarge {
+        /// The operation that opened the stream.
+        operation: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The call was refused before sending: an argument is invalid.
     #[error("invalid input: {0}")]
     InvalidInput(String),
@@ -296,6 +319,13 @@ pub struct RunError {
 }
 
 impl RunError {
+    pub(crate) fn new(error: impl Into<String>, message: impl Into<String>) -> RunError {
+        RunError {
+            error: error.into(),
+            message: message.into(),
+        }
+    }
+
     /// The run error inside a `wait`/`join` result, if the result is one.
     pub(crate) fn in_result(value: &Value) -> Option<RunError> {
         let inner = value.get("__error__")?;

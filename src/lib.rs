@@ -43,6 +43,8 @@ mod request;
 mod run_options;
 pub mod runs;
 pub mod store;
+pub mod stream;
+mod stream_part;
 pub mod threads;
 mod transport;
 

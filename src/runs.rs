@@ -14,6 +14,7 @@ use crate::{
     raw::types::{Action, CancelRunsStatus, Run, RunSelectField, RunStatus},
     request::awaitable,
     run_options::{RunBody, delegate_run_options},
+    stream::{self, RunStream},
     transport::{Transport, check},
 };
 
@@ -106,6 +107,38 @@ impl Runs {
     /// Runs `assistant_id` statelessly and waits for its output.
     pub fn wait_stateless(&self, assistant_id: impl Into<String>) -> WaitRun {
         WaitRun::new(self.client.clone(), None, assistant_id.into())
+    }
+
+    /// Runs `assistant_id` on a thread and streams its events; `.await` opens the stream.
+    /// Set what to stream with [`stream_mode`](StreamRun::stream_mode) (the server streams
+    /// `values` by default), and [`stream_resumable`](StreamRun::stream_resumable) to have a
+    /// dropped connection resumed without losing events.
+    pub fn stream(&self, thread_id: impl Display, assistant_id: impl Into<String>) -> StreamRun {
+        StreamRun::new(
+            self.client.clone(),
+            Some(thread_id.to_string()),
+            assistant_id.into(),
+        )
+    }
+
+    /// Runs `assistant_id` statelessly and streams its events. A stateless stream cannot be
+    /// resumed: a dropped connection ends it with [`Error::StreamLost`].
+    pub fn stream_stateless(&self, assistant_id: impl Into<String>) -> StreamRun {
+        StreamRun::new(self.client.clone(), None, assistant_id.into())
+    }
+
+    /// Streams the events of a run that is already going (or finished, for a resumable run,
+    /// which replays its events): a `GET`, it does not start anything.
+    pub fn join_stream(&self, thread_id: impl Display, run_id: impl Display) -> JoinStream {
+        JoinStream {
+            client: self.client.clone(),
+            thread_id: thread_id.to_string(),
+            run_id: run_id.to_string(),
+            stream_mode: Vec::new(),
+            last_event_id: None,
+            cancel_on_disconnect: None,
+            output: PhantomData,
+        }
     }
 
     /// Starts several stateless background runs at once.
@@ -452,6 +485,210 @@ async fn rejoin(transport: &Transport, location: Url, mut last: Error) -> Result
         }
     }
     Err(last)
+}
+
+/// Builder of [`Runs::stream`] and [`Runs::stream_stateless`]; `.await` it to open the
+/// stream. State payloads (`values`) are JSON unless [`values_as`](Self::values_as) names
+/// your type.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct StreamRun<S = Value> {
+    client: Client,
+    thread_id: Option<String>,
+    assistant_id: String,
+    options: RunOptions,
+    on_run_created: Option<OnRunCreated>,
+    output: PhantomData<fn() -> S>,
+}
+
+impl<S> std::fmt::Debug for StreamRun<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamRun")
+            .field("thread_id", &self.thread_id)
+            .field("assistant_id", &self.assistant_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+delegate_run_options!(StreamRun);
+
+impl StreamRun<Value> {
+    fn new(client: Client, thread_id: Option<String>, assistant_id: String) -> Self {
+        StreamRun {
+            client,
+            thread_id,
+            assistant_id,
+            options: RunOptions::new(),
+            on_run_created: None,
+            output: PhantomData,
+        }
+    }
+
+    /// Decodes `values` events into `T` instead of JSON.
+    pub fn values_as<T: DeserializeOwned>(self) -> StreamRun<T> {
+        StreamRun {
+            client: self.client,
+            thread_id: self.thread_id,
+            assistant_id: self.assistant_id,
+            options: self.options,
+            on_run_created: self.on_run_created,
+            output: PhantomData,
+        }
+    }
+
+    /// Calls `callback` with the new run's ids as soon as the server has created it.
+    pub fn on_run_created(mut self, callback: impl Fn(RunCreated) + Send + Sync + 'static) -> Self {
+        self.on_run_created = Some(Arc::new(callback));
+        self
+    }
+}
+
+impl<S: DeserializeOwned + Send + 'static> StreamRun<S> {
+    async fn send(self) -> Result<RunStream<S>> {
+        let kind = if self.thread_id.is_some() {
+            RunBody::Streaming
+        } else {
+            RunBody::StreamingStateless
+        };
+        let body = self.options.body(kind, Some(&self.assistant_id))?;
+        let resumable =
+            self.thread_id.is_some() && body.get("stream_resumable") == Some(&Value::Bool(true));
+        let transport = self.client.transport();
+        let (op, builder) = match &self.thread_id {
+            Some(thread) => (
+                &ops::STREAM_RUN,
+                transport.request(&ops::STREAM_RUN, &[thread])?,
+            ),
+            None => (
+                &ops::STREAM_STATELESS_RUN,
+                transport.request(&ops::STREAM_STATELESS_RUN, &[])?,
+            ),
+        };
+        let response = stream::open(&self.client, op, builder.json(&body)).await?;
+        let created = RunCreated::from_response(&response);
+        if let (Some(callback), Some(created)) = (&self.on_run_created, &created) {
+            callback(created.clone());
+        }
+        let resume = if resumable {
+            stream::location(&self.client, &response)
+        } else {
+            None
+        };
+        let (thread_id, run_id) = match created {
+            Some(c) => (c.thread_id.or(self.thread_id), Some(c.run_id)),
+            None => (self.thread_id, None),
+        };
+        let opened = stream::Opened {
+            op,
+            response,
+            resume,
+            thread_id,
+            run_id,
+            last_event_id: None,
+            endless: false,
+        };
+        Ok(RunStream::new(self.client, opened))
+    }
+}
+
+impl<S: DeserializeOwned + Send + 'static> std::future::IntoFuture for StreamRun<S> {
+    type Output = Result<RunStream<S>>;
+    type IntoFuture = futures_util::future::BoxFuture<'static, Result<RunStream<S>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Builder of [`Runs::join_stream`]; `.await` it to open the stream.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct JoinStream<S = Value> {
+    client: Client,
+    thread_id: String,
+    run_id: String,
+    stream_mode: Vec<StreamMode>,
+    last_event_id: Option<String>,
+    cancel_on_disconnect: Option<bool>,
+    output: PhantomData<fn() -> S>,
+}
+
+impl JoinStream<Value> {
+    /// Decodes `values` events into `T` instead of JSON.
+    pub fn values_as<T: DeserializeOwned>(self) -> JoinStream<T> {
+        JoinStream {
+            client: self.client,
+            thread_id: self.thread_id,
+            run_id: self.run_id,
+            stream_mode: self.stream_mode,
+            last_event_id: self.last_event_id,
+            cancel_on_disconnect: self.cancel_on_disconnect,
+            output: PhantomData,
+        }
+    }
+}
+
+impl<S: DeserializeOwned + Send + 'static> JoinStream<S> {
+    /// Only these modes (of those the run was created with); all of them by default.
+    pub fn stream_mode(mut self, modes: impl IntoIterator<Item = StreamMode>) -> Self {
+        self.stream_mode = modes.into_iter().collect();
+        self
+    }
+
+    /// Starts after this event (a resumable run replays the events after it).
+    pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
+        self.last_event_id = Some(id.into());
+        self
+    }
+
+    /// Cancels the run if this stream disconnects.
+    pub fn cancel_on_disconnect(mut self, yes: bool) -> Self {
+        self.cancel_on_disconnect = Some(yes);
+        self
+    }
+
+    async fn send(self) -> Result<RunStream<S>> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        if let Some(cancel) = self.cancel_on_disconnect {
+            query.push(("cancel_on_disconnect", cancel.to_string()));
+        }
+        if !self.stream_mode.is_empty() {
+            // The server reads one value: a mode, or a JSON list of modes.
+            let modes: Vec<&str> = self.stream_mode.iter().map(|m| m.as_str()).collect();
+            query.push((
+                "stream_mode",
+                serde_json::to_string(&modes).unwrap_or_default(),
+            ));
+        }
+        let op = &ops::JOIN_RUN_STREAM;
+        let mut builder = self
+            .client
+            .transport()
+            .request(op, &[&self.thread_id, &self.run_id])?
+            .query(&query);
+        if let Some(id) = &self.last_event_id {
+            builder = builder.header("Last-Event-ID", id);
+        }
+        let request = builder.try_clone().and_then(|b| b.build().ok());
+        let response = stream::open(&self.client, op, builder).await?;
+        let opened = stream::Opened {
+            op,
+            resume: request.map(|r| r.url().clone()),
+            response,
+            thread_id: Some(self.thread_id),
+            run_id: Some(self.run_id),
+            last_event_id: self.last_event_id,
+            endless: false,
+        };
+        Ok(RunStream::new(self.client, opened))
+    }
+}
+
+impl<S: DeserializeOwned + Send + 'static> std::future::IntoFuture for JoinStream<S> {
+    type Output = Result<RunStream<S>>;
+    type IntoFuture = futures_util::future::BoxFuture<'static, Result<RunStream<S>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// Builder of [`Runs::join`]; `.await` it.

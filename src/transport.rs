@@ -22,6 +22,8 @@ pub(crate) struct Transport {
     pub(crate) base: Url,
     api_key: Option<ApiKey>,
     pub(crate) retry: RetryPolicy,
+    /// The largest stream event accepted.
+    pub(crate) max_event_size: usize,
 }
 
 /// Statuses after which a request that cannot have had an effect is sent again.
@@ -90,6 +92,7 @@ impl Transport {
             base,
             api_key,
             retry,
+            max_event_size: crate::config::DEFAULT_MAX_EVENT_SIZE,
         }
     }
 
