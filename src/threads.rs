@@ -216,6 +216,20 @@ impl Threads {
         }
     }
 
+    /// Streams the events of every run on the thread, as they happen (the stream does not end
+    /// with a run: drop it to stop). The server reads `run_modes` (every run event, plus a
+    /// `metadata` part with `status: "run_done"` after each run) unless
+    /// [`stream_modes`](JoinThreadStream::stream_modes) says otherwise.
+    pub fn join_stream(&self, thread_id: impl Display) -> JoinThreadStream {
+        JoinThreadStream {
+            client: self.client.clone(),
+            thread_id: thread_id.to_string(),
+            stream_modes: Vec::new(),
+            last_event_id: None,
+            values: PhantomData,
+        }
+    }
+
     /// The past states of a thread, newest first: 10 unless [`limit`](GetHistory::limit) says
     /// otherwise. The values are JSON unless [`values_as`](GetHistory::values_as) asks for
     /// your type.
@@ -1087,5 +1101,101 @@ mod tests {
         );
         assert!(ttl(f64::NAN, TtlStrategy::Delete).is_err());
         assert!(ttl(f64::INFINITY, TtlStrategy::KeepLatest).is_err());
+    }
+}
+
+/// What a thread stream ([`Threads::join_stream`]) carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ThreadStreamMode {
+    /// Every event of every run on the thread (the default).
+    RunModes,
+    /// Only the start and end of runs.
+    Lifecycle,
+    /// Only changes of the thread's state.
+    StateUpdate,
+}
+
+impl ThreadStreamMode {
+    fn as_str(self) -> &'static str {
+        match self {
+            ThreadStreamMode::RunModes => "run_modes",
+            ThreadStreamMode::Lifecycle => "lifecycle",
+            ThreadStreamMode::StateUpdate => "state_update",
+        }
+    }
+}
+
+/// Builder of [`Threads::join_stream`]; `.await` it to open the stream.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct JoinThreadStream<S = Value> {
+    client: Client,
+    thread_id: String,
+    stream_modes: Vec<ThreadStreamMode>,
+    last_event_id: Option<String>,
+    values: PhantomData<fn() -> S>,
+}
+
+impl JoinThreadStream<Value> {
+    /// Decodes `values` events into `T` instead of JSON.
+    pub fn values_as<T: DeserializeOwned>(self) -> JoinThreadStream<T> {
+        JoinThreadStream {
+            client: self.client,
+            thread_id: self.thread_id,
+            stream_modes: self.stream_modes,
+            last_event_id: self.last_event_id,
+            values: PhantomData,
+        }
+    }
+}
+
+impl<S: DeserializeOwned + Send + 'static> JoinThreadStream<S> {
+    /// What to stream. (Sent as the `stream_modes` the server reads, comma-joined; the Python
+    /// client sends `stream_mode`, which the server ignores.)
+    pub fn stream_modes(mut self, modes: impl IntoIterator<Item = ThreadStreamMode>) -> Self {
+        self.stream_modes = modes.into_iter().collect();
+        self
+    }
+
+    /// Starts after this event; `"-"` replays from the beginning.
+    pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
+        self.last_event_id = Some(id.into());
+        self
+    }
+
+    async fn send(self) -> Result<crate::stream::RunStream<S>> {
+        let op = &ops::JOIN_THREAD_STREAM;
+        let mut builder = self.client.transport().request(op, &[&self.thread_id])?;
+        if !self.stream_modes.is_empty() {
+            let modes: Vec<&str> = self.stream_modes.iter().map(|m| m.as_str()).collect();
+            builder = builder.query(&[("stream_modes", modes.join(","))]);
+        }
+        let resume = builder
+            .try_clone()
+            .and_then(|b| b.build().ok())
+            .map(|r| r.url().clone());
+        if let Some(id) = &self.last_event_id {
+            builder = builder.header("Last-Event-ID", id);
+        }
+        let response = crate::stream::open(&self.client, op, builder).await?;
+        let opened = crate::stream::Opened {
+            op,
+            response,
+            resume,
+            thread_id: Some(self.thread_id),
+            run_id: None,
+            last_event_id: self.last_event_id,
+            endless: true,
+        };
+        Ok(crate::stream::RunStream::new(self.client, opened))
+    }
+}
+
+impl<S: DeserializeOwned + Send + 'static> std::future::IntoFuture for JoinThreadStream<S> {
+    type Output = Result<crate::stream::RunStream<S>>;
+    type IntoFuture = futures_util::future::BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -86,3 +86,300 @@ async fn updates_mode() {
     let events = stream("echo", json!({"text": "hi"}), &[StreamMode::Updates], false).await;
     insta::assert_yaml_snapshot!(kinds(&events));
 }
+
+#[tokio::test]
+async fn messages_tuple_mode() {
+    let events = stream(
+        "chat",
+        json!({"messages": [{"role": "human", "content": "hi"}]}),
+        &[StreamMode::MessagesTuple],
+        false,
+    )
+    .await;
+    let ai: String = events
+        .iter()
+        .filter_map(|e| match &e.part {
+            StreamPart::Message { chunk, .. } if chunk.kind == "AIMessageChunk" => {
+                Some(chunk.text())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ai,
+        "The quick brown fox jumps over the lazy dog, streaming token by token."
+    );
+    insta::assert_yaml_snapshot!(kinds(&events));
+}
+
+#[tokio::test]
+async fn messages_mode() {
+    let events = stream(
+        "chat",
+        json!({"messages": [{"role": "human", "content": "hi"}]}),
+        &[StreamMode::Messages],
+        false,
+    )
+    .await;
+    let last_partial = events
+        .iter()
+        .filter_map(|e| match &e.part {
+            StreamPart::MessagesPartial(m) => m.last().map(|m| m.text()),
+            _ => None,
+        })
+        .last();
+    assert_eq!(
+        last_partial.as_deref(),
+        Some("The quick brown fox jumps over the lazy dog, streaming token by token.")
+    );
+    let mut kinds = kinds(&events);
+    kinds.dedup();
+    insta::assert_yaml_snapshot!(kinds);
+}
+
+#[tokio::test]
+async fn custom_mode() {
+    let events = stream("custom", json!({}), &[StreamMode::Custom], false).await;
+    insta::assert_yaml_snapshot!(kinds(&events));
+}
+
+#[tokio::test]
+async fn tasks_checkpoints_debug_and_events_modes() {
+    for mode in [
+        StreamMode::Tasks,
+        StreamMode::Checkpoints,
+        StreamMode::Debug,
+    ] {
+        let events = stream("echo", json!({"text": "x"}), &[mode], false).await;
+        insta::assert_yaml_snapshot!(format!("{}_mode", mode.as_str()), kinds(&events));
+    }
+    let events = stream(
+        "chat",
+        json!({"messages": [{"role": "human", "content": "hi"}]}),
+        &[StreamMode::Events],
+        false,
+    )
+    .await;
+    assert!(
+        events.iter().any(
+            |e| matches!(&e.part, StreamPart::Events(v) if v["event"] == "on_chat_model_stream")
+        ),
+        "token events"
+    );
+}
+
+#[tokio::test]
+async fn subgraph_events_carry_their_namespace() {
+    let events = stream("subgraph", json!({}), &[StreamMode::Updates], true).await;
+    let child: Vec<&StreamEvent> = events.iter().filter(|e| !e.namespace.is_empty()).collect();
+    assert_eq!(
+        child.len(),
+        2,
+        "step_one and step_two: {:?}",
+        kinds(&events)
+    );
+    for e in &child {
+        assert_eq!(e.namespace.len(), 1);
+        assert!(e.namespace[0].starts_with("child:"), "{:?}", e.namespace);
+    }
+    insta::assert_yaml_snapshot!(kinds(&events));
+    let flat = stream("subgraph", json!({}), &[StreamMode::Updates], false).await;
+    assert!(
+        flat.iter().all(|e| e.namespace.is_empty()),
+        "no subgraph events unless asked"
+    );
+}
+
+#[tokio::test]
+async fn an_interrupt_arrives_typed_and_a_resume_completes_the_graph() {
+    let client = common::client();
+    let thread = client.threads().create().await.unwrap();
+    let events: Vec<StreamEvent> = client
+        .runs()
+        .stream(thread.thread_id, "interrupt")
+        .input(json!({"question": "Proceed?"}))
+        .stream_mode([StreamMode::Updates])
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let interrupt = events
+        .iter()
+        .find_map(|e| match &e.part {
+            StreamPart::Interrupt(list) => list.first().cloned(),
+            _ => None,
+        })
+        .expect("an interrupt part");
+    assert_eq!(interrupt.value, json!({"question": "Proceed?"}));
+    assert!(interrupt.id.is_some());
+
+    let resumed: Vec<StreamEvent> = client
+        .runs()
+        .stream(thread.thread_id, "interrupt")
+        .command(langgraph_sdk::runs::Command::resume("yes"))
+        .stream_mode([StreamMode::Values])
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let last = resumed.iter().rev().find_map(|e| match &e.part {
+        StreamPart::Values { values, .. } => Some(values.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        last,
+        Some(json!({"question": "Proceed?", "answer": "yes", "done": true}))
+    );
+}
+
+#[tokio::test]
+async fn an_error_event_ends_the_stream_as_a_typed_error() {
+    let client = common::client();
+    let thread = client.threads().create().await.unwrap();
+    let mut stream = client
+        .runs()
+        .stream(thread.thread_id, "fail")
+        .input(json!({"reason": "streamed"}))
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    let error = loop {
+        match stream.try_next().await {
+            Ok(Some(event)) => seen.push(event),
+            Ok(None) => panic!("the stream ended without the error: {:?}", kinds(&seen)),
+            Err(e) => break e,
+        }
+    };
+    match error {
+        langgraph_sdk::Error::Run(e) => assert_eq!(
+            (e.error.as_str(), e.message.as_str()),
+            ("ValueError", "deliberate failure: streamed")
+        ),
+        other => panic!("{other}"),
+    }
+    assert!(
+        stream.try_next().await.unwrap().is_none(),
+        "nothing after the error"
+    );
+}
+
+#[tokio::test]
+async fn typed_values_and_stateless_streams() {
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Echo {
+        text: String,
+        #[serde(default)]
+        echo: Option<String>,
+    }
+    let client = common::client();
+    let events: Vec<StreamEvent<Echo>> = client
+        .runs()
+        .stream_stateless("echo")
+        .input(json!({"text": "typed"}))
+        .values_as::<Echo>()
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let last = events.iter().rev().find_map(|e| match &e.part {
+        StreamPart::Values { values, .. } => Some(values),
+        _ => None,
+    });
+    assert_eq!(
+        last,
+        Some(&Echo {
+            text: "typed".into(),
+            echo: Some("typed".into())
+        })
+    );
+}
+
+#[tokio::test]
+async fn join_stream_replays_a_resumable_run() {
+    let client = common::client();
+    let thread = client.threads().create().await.unwrap();
+    let run = client
+        .runs()
+        .create(thread.thread_id, "slow")
+        .input(json!({"steps": 3, "delay": 0.1}))
+        .stream_mode([StreamMode::Custom, StreamMode::Values])
+        .stream_resumable(true)
+        .await
+        .unwrap();
+    let events: Vec<StreamEvent> = client
+        .runs()
+        .join_stream(thread.thread_id, run.run_id)
+        .last_event_id("-1")
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let ticks: Vec<Value> = events
+        .iter()
+        .filter_map(|e| match &e.part {
+            StreamPart::Custom(v) => Some(v.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ticks,
+        vec![json!({"tick": 1}), json!({"tick": 2}), json!({"tick": 3})]
+    );
+    let only_custom: Vec<StreamEvent> = client
+        .runs()
+        .join_stream(thread.thread_id, run.run_id)
+        .stream_mode([StreamMode::Custom])
+        .last_event_id("-1")
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(
+        only_custom
+            .iter()
+            .all(|e| matches!(e.part, StreamPart::Custom(_) | StreamPart::Metadata(_))),
+        "{:?}",
+        kinds(&only_custom)
+    );
+}
+
+#[tokio::test]
+async fn a_thread_stream_follows_runs() {
+    let client = common::client();
+    let thread = client.threads().create().await.unwrap();
+    let mut stream = client
+        .threads()
+        .join_stream(thread.thread_id)
+        .await
+        .unwrap();
+    let _: Value = client
+        .runs()
+        .wait(thread.thread_id, "echo")
+        .input(json!({"text": "watched"}))
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    while let Ok(Some(event)) =
+        tokio::time::timeout(std::time::Duration::from_secs(10), stream.try_next())
+            .await
+            .unwrap()
+    {
+        let done = matches!(&event.part, StreamPart::Metadata(m) if m.status.as_deref() == Some("run_done"));
+        seen.push(event);
+        if done {
+            break;
+        }
+    }
+    assert!(
+        seen.iter().any(
+            |e| matches!(&e.part, StreamPart::Values { values, .. } if values["echo"] == "watched")
+        ),
+        "{:?}",
+        kinds(&seen)
+    );
+}
