@@ -127,7 +127,7 @@ async fn messages_mode() {
             StreamPart::MessagesPartial(m) => m.last().map(|m| m.text()),
             _ => None,
         })
-        .last();
+        .next_back();
     assert_eq!(
         last_partial.as_deref(),
         Some("The quick brown fox jumps over the lazy dog, streaming token by token.")
