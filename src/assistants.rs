@@ -51,7 +51,7 @@ impl Assistants {
     /// assistant.
     ///
     /// # Errors
-    /// [`Error::Api`] with 404 when there is none.
+    /// [`Error::Api`](crate::Error::Api) with 404 when there is none.
     pub async fn get(&self, assistant_id: impl Display) -> Result<Assistant> {
         let id = assistant_id.to_string();
         self.client

@@ -36,6 +36,7 @@ mod client;
 mod config;
 pub mod crons;
 mod error;
+pub mod messages;
 mod operations;
 mod pagination;
 pub mod raw;

@@ -129,11 +129,121 @@ pub(crate) struct Opened {
     pub endless: bool,
 }
 
-/// Compares event ids of the form `<milliseconds>-<sequence>`; `None` for other forms, which
-/// are then not used to drop replayed events.
-fn id_key(id: &str) -> Option<(u64, u64)> {
-    let (ms, seq) = id.split_once('-')?;
-    Some((ms.parse().ok()?, seq.parse().ok()?))
+/// Where the client is in the stream, in the terms the server resumes from.
+///
+/// The server's event ids are not unique: events published in the same millisecond share one
+/// (`<ms>-0`), and a resume replays the events with an id strictly greater than
+/// `Last-Event-ID`. Resuming from the last id would lose the undelivered events that share it,
+/// so the stream resumes from the last id *before* it and skips the events with the last id
+/// that it already delivered, which the server replays in their original order.
+#[derive(Debug, Clone, Default)]
+struct Cursor {
+    /// The id of the last event delivered.
+    last: Option<String>,
+    /// The last delivered id different from `last`.
+    before_last: Option<String>,
+    /// How many delivered events carry `last`.
+    with_last: usize,
+}
+
+impl Cursor {
+    fn delivered(&mut self, id: &str) {
+        if self.last.as_deref() == Some(id) {
+            self.with_last += 1;
+        } else {
+            self.before_last = self.last.replace(id.to_string());
+            self.with_last = 1;
+        }
+    }
+
+    /// The `Last-Event-ID` to resume from: the id before the last one, or `0`, which sorts
+    /// before every id and so replays from the start.
+    fn resume_from(&self) -> Option<String> {
+        self.last.as_ref()?;
+        Some(self.before_last.clone().unwrap_or_else(|| "0".into()))
+    }
+}
+
+/// A fingerprint of one event on the wire (id, name, data).
+fn fingerprint(event: &sse_parse::Event) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&event.id, &event.event, &event.data).hash(&mut h);
+    h.finish()
+}
+
+/// How many events of a resumed connection are remembered to recognise a repeated block.
+const REPEAT_WINDOW: usize = 4096;
+
+/// Drops the block of events the server sends twice on a resumed connection.
+///
+/// A resume replays stored events while the run goes on; an event published during the replay
+/// is sent by the replay and again by the live feed, so the live feed can start with a repeat
+/// of the tail of what this connection already sent. Events that match the connection's
+/// history are held back; if they match it up to its last event they were a repeat and are
+/// dropped, otherwise they are released in order. (An event that legitimately repeats the
+/// connection's last events byte for byte, id included, would be taken for a repeat.)
+#[derive(Debug, Default)]
+struct Repeats {
+    /// Fingerprints of the events delivered on this connection, newest last.
+    history: VecDeque<u64>,
+    /// Events held back while they match the history.
+    held: Vec<(u64, sse_parse::Event)>,
+    /// Positions in `history` the held events may continue from.
+    candidates: Vec<usize>,
+}
+
+impl Repeats {
+    /// Takes one event; returns the events to deliver, in order.
+    fn push(&mut self, event: sse_parse::Event) -> Vec<sse_parse::Event> {
+        let f = fingerprint(&event);
+        let next: Vec<usize> = if self.held.is_empty() {
+            self.history
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| **h == f)
+                .map(|(j, _)| j + 1)
+                .collect()
+        } else {
+            self.candidates
+                .iter()
+                .filter(|q| self.history.get(**q) == Some(&f))
+                .map(|q| q + 1)
+                .collect()
+        };
+        if next.contains(&self.history.len()) {
+            // The held events and this one repeat the end of the history: a repeated block.
+            self.held.clear();
+            self.candidates.clear();
+            return Vec::new();
+        }
+        if !next.is_empty() {
+            self.held.push((f, event));
+            self.candidates = next;
+            return Vec::new();
+        }
+        self.candidates.clear();
+        let mut out: Vec<(u64, sse_parse::Event)> = std::mem::take(&mut self.held);
+        out.push((f, event));
+        out.into_iter().map(|(f, e)| self.remember(f, e)).collect()
+    }
+
+    fn remember(&mut self, f: u64, event: sse_parse::Event) -> sse_parse::Event {
+        if self.history.len() == REPEAT_WINDOW {
+            self.history.pop_front();
+        }
+        self.history.push_back(f);
+        event
+    }
+
+    /// The connection ended: what is still held was not a repeat.
+    fn flush(&mut self) -> Vec<sse_parse::Event> {
+        self.candidates.clear();
+        std::mem::take(&mut self.held)
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect()
+    }
 }
 
 struct Session<S> {
@@ -147,8 +257,12 @@ struct Session<S> {
     endless: bool,
     /// Consecutive failed reconnects; progress resets it.
     attempts: u32,
-    /// Set by a reconnect: events up to the last delivered id are replays to drop.
-    replaying: bool,
+    /// What was delivered, to resume from.
+    cursor: Cursor,
+    /// After a reconnect: how many replayed events with the cursor's last id to skip.
+    skip: usize,
+    /// After a reconnect: the detector of repeated blocks.
+    repeats: Option<Repeats>,
     finished: bool,
     info: Arc<Mutex<Info>>,
     output: PhantomData<fn() -> S>,
@@ -173,7 +287,9 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
             resume: opened.resume,
             endless: opened.endless,
             attempts: 0,
-            replaying: false,
+            cursor: Cursor::default(),
+            skip: 0,
+            repeats: None,
             finished: false,
             info: info.clone(),
             output: PhantomData,
@@ -196,14 +312,12 @@ fn parser(client: &Client, last_event_id: Option<&str>) -> SseParser {
 }
 
 impl<S: DeserializeOwned> Session<S> {
-    fn last_id(&self) -> Option<String> {
-        self.info.lock().ok().and_then(|i| i.last_event_id.clone())
-    }
-
     async fn next(&mut self) -> Option<Result<StreamEvent<S>>> {
         loop {
             if let Some(item) = self.pending.pop_front() {
                 if item.is_err() {
+                    // An error ends the stream: nothing is delivered after it.
+                    self.pending.clear();
                     self.finish();
                 }
                 return Some(item);
@@ -230,10 +344,10 @@ impl<S: DeserializeOwned> Session<S> {
         }
     }
 
+    /// No more reading; what is pending is still delivered.
     fn finish(&mut self) {
         self.finished = true;
         self.body = None;
-        self.pending.retain(|item| item.is_ok());
     }
 
     /// Decodes what `bytes` completes.
@@ -249,19 +363,34 @@ impl<S: DeserializeOwned> Session<S> {
             return;
         }
         while let Some(event) = self.parser.next_event() {
-            self.deliver(event);
+            self.arrived(event);
+        }
+    }
+
+    /// An event arrived: skip what a resume replays that was already delivered, hold back
+    /// what may be a repeated block, deliver the rest.
+    fn arrived(&mut self, event: sse_parse::Event) {
+        if self.skip > 0 {
+            if self.cursor.last.as_deref() == Some(event.id.as_str()) {
+                self.skip -= 1;
+                return;
+            }
+            self.skip = 0;
+        }
+        match self.repeats.as_mut() {
+            Some(repeats) => {
+                for event in repeats.push(event) {
+                    self.deliver(event);
+                }
+            }
+            None => self.deliver(event),
         }
     }
 
     fn deliver(&mut self, event: sse_parse::Event) {
         let id = (!event.id.is_empty()).then_some(event.id);
-        if self.replaying {
-            // After a reconnect the server may repeat events up to the one we resumed from.
-            let seen = self.last_id().and_then(|l| id_key(&l));
-            match (seen, id.as_deref().and_then(id_key)) {
-                (Some(seen), Some(this)) if this <= seen => return,
-                _ => self.replaying = false,
-            }
+        if let Some(id) = &id {
+            self.cursor.delivered(id);
         }
         self.attempts = 0;
         if let Ok(mut info) = self.info.lock()
@@ -294,7 +423,7 @@ impl<S: DeserializeOwned> Session<S> {
     async fn closed(&mut self) {
         self.parser.finish();
         while let Some(event) = self.parser.next_event() {
-            self.deliver(event);
+            self.arrived(event);
         }
         if self.finished || self.pending.iter().any(Result::is_err) {
             return;
@@ -304,6 +433,19 @@ impl<S: DeserializeOwned> Session<S> {
                 Some(RunStatus::Pending | RunStatus::Running) => {}
                 status => {
                     tracing::debug!(?status, "stream closed after the run ended");
+                    // A repeated block cannot be cut short by the end of a finished run's
+                    // stream: what is still held is new.
+                    for event in self
+                        .repeats
+                        .as_mut()
+                        .map(Repeats::flush)
+                        .unwrap_or_default()
+                    {
+                        self.deliver(event);
+                    }
+                    if status == Some(RunStatus::Error) {
+                        self.run_failed().await;
+                    }
                     self.finish();
                     return;
                 }
@@ -311,6 +453,30 @@ impl<S: DeserializeOwned> Session<S> {
         }
         self.recover("the connection closed while the run was still going".into())
             .await;
+    }
+
+    /// The run ended in an error that this stream did not carry (an `error` event is not
+    /// replayed after a resume): fetch it, so that it is not lost.
+    async fn run_failed(&mut self) {
+        let ids = self
+            .info
+            .lock()
+            .ok()
+            .and_then(|i| Some((i.thread_id.clone()?, i.run_id.clone()?)));
+        let Some((thread, run)) = ids else { return };
+        let result: Result<Value> = self
+            .client
+            .transport()
+            .json(&ops::JOIN_RUN, &[&thread, &run], &[], None::<&()>)
+            .await;
+        let error = match result {
+            Ok(value) => crate::RunError::in_result(&value),
+            Err(_) => None,
+        };
+        self.pending
+            .push_back(Err(Error::Run(error.unwrap_or_else(|| {
+                crate::RunError::new("Error", "the run ended in an error")
+            }))));
     }
 
     /// The run's status, when the thread and run are known (and the server answers).
@@ -344,6 +510,9 @@ impl<S: DeserializeOwned> Session<S> {
     /// Reconnects with `Last-Event-ID`, or gives up with [`Error::StreamLost`].
     async fn recover(&mut self, reason: String) {
         self.body = None;
+        // Events held back as a possible repeat were not delivered, so the cursor is before
+        // them: the resume replays them if they were new.
+        self.repeats = None;
         let Some(url) = self.resume.clone() else {
             self.lost(format!("{reason}; the server cannot resume this stream (create the run with `stream_resumable(true)`)"));
             return;
@@ -359,7 +528,7 @@ impl<S: DeserializeOwned> Session<S> {
                 .unwrap_or_else(|| transport.retry.backoff(self.attempts));
             self.attempts += 1;
             tokio::time::sleep(delay).await;
-            let last_id = self.last_id();
+            let last_id = self.cursor.resume_from();
             tracing::debug!(%url, attempt = self.attempts, last_event_id = ?last_id, reason = %last_reason, "resuming stream");
             let mut request = transport
                 .http
@@ -388,9 +557,14 @@ impl<S: DeserializeOwned> Session<S> {
                     if let Ok(mut info) = self.info.lock() {
                         info.reconnects += 1;
                     }
-                    self.parser = parser(&self.client, last_id.as_deref());
+                    self.parser = parser(&self.client, None);
                     self.overflows = 0;
-                    self.replaying = last_id.is_some();
+                    self.skip = if last_id.is_some() {
+                        self.cursor.with_last
+                    } else {
+                        0
+                    };
+                    self.repeats = Some(Repeats::default());
                     self.body = Some(response.bytes_stream().boxed());
                     return;
                 }
@@ -435,11 +609,79 @@ pub(crate) fn location(client: &Client, response: &Response) -> Option<Url> {
 mod tests {
     use super::*;
 
+    fn ev(id: &str, data: &str) -> sse_parse::Event {
+        sse_parse::Event {
+            event: "custom".into(),
+            data: data.into(),
+            id: id.into(),
+            retry: None,
+        }
+    }
+
     #[test]
-    fn ids_compare_by_time_then_sequence() {
-        assert!(id_key("1795285944921-0") < id_key("1795285944921-1"));
-        assert!(id_key("1795285944921-9") < id_key("1795285944922-0"));
-        assert_eq!(id_key("abc"), None);
-        assert_eq!(id_key("12"), None);
+    fn the_cursor_resumes_before_a_shared_id() {
+        let mut c = Cursor::default();
+        assert_eq!(c.resume_from(), None);
+        c.delivered("5-0");
+        assert_eq!(c.resume_from().as_deref(), Some("0"));
+        c.delivered("5-0");
+        c.delivered("7-0");
+        c.delivered("7-0");
+        assert_eq!(c.resume_from().as_deref(), Some("5-0"));
+        assert_eq!(c.with_last, 2);
+    }
+
+    #[test]
+    fn a_repeated_tail_is_dropped() {
+        let mut r = Repeats::default();
+        let delivered: Vec<String> = ["a", "b", "c", "b", "c", "d"]
+            .into_iter()
+            .flat_map(|d| r.push(ev("1-0", d)))
+            .map(|e| e.data)
+            .collect();
+        assert_eq!(
+            delivered,
+            vec!["a", "b", "c", "d"],
+            "`b c` repeated the tail and was dropped"
+        );
+    }
+
+    #[test]
+    fn a_partial_match_is_released_in_order() {
+        let mut r = Repeats::default();
+        let mut out: Vec<String> = ["a", "b", "c", "a", "b", "x"]
+            .into_iter()
+            .flat_map(|d| r.push(ev("1-0", d)))
+            .map(|e| e.data)
+            .collect();
+        out.extend(r.flush().into_iter().map(|e| e.data));
+        assert_eq!(
+            out,
+            vec!["a", "b", "c", "a", "b", "x"],
+            "`a b` then `x` is not a repeat of the tail `b c`"
+        );
+        let mut r = Repeats::default();
+        let mut out: Vec<String> = ["a", "b", "a"]
+            .into_iter()
+            .flat_map(|d| r.push(ev("1-0", d)))
+            .map(|e| e.data)
+            .collect();
+        out.extend(r.flush().into_iter().map(|e| e.data));
+        assert_eq!(
+            out,
+            vec!["a", "b", "a"],
+            "held at the end of the connection and released"
+        );
+    }
+
+    #[test]
+    fn distinct_ids_are_never_repeats() {
+        let mut r = Repeats::default();
+        let out: Vec<String> = [("1-0", " "), ("2-0", " "), ("3-0", " ")]
+            .into_iter()
+            .flat_map(|(i, d)| r.push(ev(i, d)))
+            .map(|e| e.data)
+            .collect();
+        assert_eq!(out.len(), 3);
     }
 }
