@@ -144,6 +144,9 @@ struct Cursor {
     before_last: Option<String>,
     /// How many delivered events carry `last`.
     with_last: usize,
+    /// Where the stream started: the `Last-Event-ID` it was opened with, `"0"` (the start)
+    /// for a run stream, `None` (live only) for a thread stream.
+    start: Option<String>,
 }
 
 impl Cursor {
@@ -156,11 +159,10 @@ impl Cursor {
         }
     }
 
-    /// The `Last-Event-ID` to resume from: the id before the last one, or `0`, which sorts
-    /// before every id and so replays from the start.
+    /// The `Last-Event-ID` to resume from: the id before the last one, else where the stream
+    /// started (`0` sorts before every id, and so replays from the start).
     fn resume_from(&self) -> Option<String> {
-        self.last.as_ref()?;
-        Some(self.before_last.clone().unwrap_or_else(|| "0".into()))
+        self.before_last.clone().or_else(|| self.start.clone())
     }
 }
 
@@ -263,6 +265,8 @@ struct Session<S> {
     skip: usize,
     /// After a reconnect: the detector of repeated blocks.
     repeats: Option<Repeats>,
+    /// The stream rejoined after the run ended, to replay what a cut swallowed.
+    caught_up: bool,
     finished: bool,
     info: Arc<Mutex<Info>>,
     output: PhantomData<fn() -> S>,
@@ -287,9 +291,16 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
             resume: opened.resume,
             endless: opened.endless,
             attempts: 0,
-            cursor: Cursor::default(),
+            cursor: Cursor {
+                start: opened
+                    .last_event_id
+                    .clone()
+                    .or_else(|| (!opened.endless).then(|| "0".to_string())),
+                ..Cursor::default()
+            },
             skip: 0,
             repeats: None,
+            caught_up: false,
             finished: false,
             info: info.clone(),
             output: PhantomData,
@@ -418,8 +429,10 @@ impl<S: DeserializeOwned> Session<S> {
         }
     }
 
-    /// The connection closed. That is how a run stream normally ends; it is an interruption
-    /// only if the run is still going, and then the stream is resumed (or reported lost).
+    /// The connection closed. That is how a run stream normally ends, but also what a cut
+    /// looks like; the run's status tells them apart. A run still going is resumed (or the
+    /// stream reported lost). For a finished resumable run the stream rejoins once, so that
+    /// the server replays anything the cut swallowed, then ends.
     async fn closed(&mut self) {
         self.parser.finish();
         while let Some(event) = self.parser.next_event() {
@@ -428,31 +441,37 @@ impl<S: DeserializeOwned> Session<S> {
         if self.finished || self.pending.iter().any(Result::is_err) {
             return;
         }
-        if !self.endless {
-            match Self::run_status(&self.client, &self.info).await {
-                Some(RunStatus::Pending | RunStatus::Running) => {}
-                status => {
-                    tracing::debug!(?status, "stream closed after the run ended");
-                    // A repeated block cannot be cut short by the end of a finished run's
-                    // stream: what is still held is new.
-                    for event in self
-                        .repeats
-                        .as_mut()
-                        .map(Repeats::flush)
-                        .unwrap_or_default()
-                    {
-                        self.deliver(event);
-                    }
-                    if status == Some(RunStatus::Error) {
-                        self.run_failed().await;
-                    }
-                    self.finish();
-                    return;
-                }
-            }
+        if self.endless {
+            self.recover("the connection closed".into()).await;
+            return;
         }
-        self.recover("the connection closed while the run was still going".into())
-            .await;
+        let status = Self::run_status(&self.client, &self.info).await;
+        if matches!(status, Some(RunStatus::Pending | RunStatus::Running)) {
+            self.recover("the connection closed while the run was still going".into())
+                .await;
+            return;
+        }
+        if self.resume.is_some() && !self.caught_up {
+            self.caught_up = true;
+            self.recover("the run ended; replaying what the connection may have missed".into())
+                .await;
+            return;
+        }
+        tracing::debug!(?status, "stream closed after the run ended");
+        // A repeated block cannot be cut short by the end of a finished run's stream: what is
+        // still held is new.
+        for event in self
+            .repeats
+            .as_mut()
+            .map(Repeats::flush)
+            .unwrap_or_default()
+        {
+            self.deliver(event);
+        }
+        if status == Some(RunStatus::Error) {
+            self.run_failed().await;
+        }
+        self.finish();
     }
 
     /// The run ended in an error that this stream did not carry (an `error` event is not
@@ -620,8 +639,15 @@ mod tests {
 
     #[test]
     fn the_cursor_resumes_before_a_shared_id() {
-        let mut c = Cursor::default();
-        assert_eq!(c.resume_from(), None);
+        let mut c = Cursor {
+            start: Some("0".into()),
+            ..Cursor::default()
+        };
+        assert_eq!(
+            c.resume_from().as_deref(),
+            Some("0"),
+            "nothing delivered: from the start"
+        );
         c.delivered("5-0");
         assert_eq!(c.resume_from().as_deref(), Some("0"));
         c.delivered("5-0");

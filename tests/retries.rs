@@ -275,3 +275,31 @@ async fn a_wait_whose_connection_drops_is_joined_with_get() {
         ]
     );
 }
+
+#[tokio::test]
+async fn an_event_larger_than_the_limit_is_a_typed_error() {
+    use futures_util::TryStreamExt;
+    let big = "x".repeat(10_000);
+    let body = format!("event: values\r\ndata: {{\"a\": \"{big}\"}}\r\n\r\n");
+    let mock = Mock::start(vec![Reply::Respond(
+        200,
+        vec![("content-type", "text/event-stream".into())],
+        body,
+    )])
+    .await;
+    let client = Client::builder()
+        .url(&mock.url)
+        .max_event_size(4096)
+        .build()
+        .unwrap();
+    let mut stream = client.runs().stream_stateless("agent").await.unwrap();
+    let err = stream.try_next().await.unwrap_err();
+    assert!(
+        matches!(err, Error::EventTooLarge { limit: 4096, .. }),
+        "{err}"
+    );
+    assert!(
+        stream.try_next().await.unwrap().is_none(),
+        "the stream ends"
+    );
+}
