@@ -280,7 +280,10 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
             last_event_id: opened.last_event_id.clone(),
             reconnects: 0,
         }));
-        let parser = parser(&client, opened.last_event_id.as_deref());
+        let parser = parser(
+            client.transport().max_event_size,
+            opened.last_event_id.as_deref(),
+        );
         let session = Session {
             client,
             op: opened.op,
@@ -314,12 +317,12 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
     }
 }
 
-fn parser(client: &Client, last_event_id: Option<&str>) -> SseParser {
+fn parser(max_event_size: usize, last_event_id: Option<&str>) -> SseParser {
     let parser = match last_event_id {
         Some(id) => SseParser::with_last_event_id(id),
         None => SseParser::new(),
     };
-    parser.max_buffer(client.transport().max_event_size)
+    parser.max_buffer(max_event_size)
 }
 
 impl<S: DeserializeOwned> Session<S> {
@@ -576,7 +579,7 @@ impl<S: DeserializeOwned> Session<S> {
                     if let Ok(mut info) = self.info.lock() {
                         info.reconnects += 1;
                     }
-                    self.parser = parser(&self.client, None);
+                    self.parser = parser(self.client.transport().max_event_size, None);
                     self.overflows = 0;
                     self.skip = if last_id.is_some() {
                         self.cursor.with_last
@@ -698,6 +701,130 @@ mod tests {
             vec!["a", "b", "a"],
             "held at the end of the connection and released"
         );
+    }
+
+    /// What the stream makes of `chunks`: each SSE event and how it decodes, plus overflows.
+    fn decode_chunks(chunks: &[&[u8]]) -> Vec<String> {
+        let mut p = parser(256, None);
+        let mut out = Vec::new();
+        for chunk in chunks {
+            p.feed(chunk);
+            while let Some(e) = p.next_event() {
+                let decoded =
+                    match decode::<Value>("stream_run", &e.event, &e.data, Some(e.id.clone())) {
+                        Ok(Decoded::Part(part)) => format!("{:?}", part),
+                        Ok(Decoded::Failed(err)) => format!("failed {err}"),
+                        Err(err) => format!("error {err}"),
+                    };
+                out.push(format!(
+                    "{:?} {:?} {:?} {:?} => {decoded}",
+                    e.event, e.data, e.id, e.retry
+                ));
+            }
+        }
+        p.finish();
+        while let Some(e) = p.next_event() {
+            out.push(format!("{:?} {:?} at finish", e.event, e.data));
+        }
+        out.push(format!("overflows {}", p.overflows()));
+        out
+    }
+
+    /// Property: any bytes, split at any points, decode to the same events as unsplit, and
+    /// nothing panics. The bytes are drawn from what matters to SSE (line ends of all three
+    /// kinds, field names, colons, a BOM, invalid UTF-8, JSON) so that most inputs are events.
+    #[test]
+    fn any_split_decodes_like_the_whole() {
+        const PIECES: &[&[u8]] = &[
+            b"\r",
+            b"\n",
+            b"\r\n",
+            b"\r\n\r\n",
+            b"\n\n",
+            b":",
+            b": ",
+            b"data",
+            b"data: ",
+            b"event: ",
+            b"id: ",
+            b"retry: ",
+            b"1500",
+            b"values",
+            b"updates|child:1",
+            b"messages",
+            b"error",
+            b"{\"a\": 1}",
+            b"[{\"content\": \"x\", \"type\": \"AIMessageChunk\"}, {}]",
+            b"\xEF\xBB\xBF",
+            b"\xFF\xFE",
+            b"\xC3",
+            b"\xA9",
+            b" ",
+            b"x",
+            b"{",
+            b"}",
+            b"\"",
+            b"-",
+            b"0",
+        ];
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let mut bytes = Vec::new();
+            for _ in 0..next(60) {
+                if next(40) == 0 {
+                    bytes.extend(std::iter::repeat_n(b'y', next(400)));
+                } else {
+                    bytes.extend_from_slice(PIECES[next(PIECES.len())]);
+                }
+            }
+            let whole = decode_chunks(&[&bytes]);
+            let mut cuts: Vec<usize> = (0..next(8)).map(|_| next(bytes.len() + 1)).collect();
+            cuts.sort_unstable();
+            let mut chunks = Vec::new();
+            let mut from = 0;
+            for cut in cuts {
+                chunks.push(&bytes[from..cut]);
+                from = cut;
+            }
+            chunks.push(&bytes[from..]);
+            assert_eq!(
+                decode_chunks(&chunks),
+                whole,
+                "input {:?} split as {:?}",
+                String::from_utf8_lossy(&bytes),
+                chunks.iter().map(|c| c.len()).collect::<Vec<_>>()
+            );
+            let bytewise: Vec<&[u8]> = bytes.chunks(1).collect();
+            assert_eq!(decode_chunks(&bytewise), whole);
+        }
+    }
+
+    #[test]
+    fn line_ends_bom_comments_ids_and_retry() {
+        let events = decode_chunks(&[b"\xEF\xBB\xBF: heartbeat\r\n\r\nevent: custom\rdata: 1\rid: 5-0\r\revent: custom\ndata: 2\ndata: 3\n\nid:\nevent: custom\ndata: 4\nretry: 1500\r\n\r\n"]);
+        assert_eq!(events.len(), 4, "{events:#?}");
+        assert!(
+            events[0].starts_with("\"custom\" \"1\" \"5-0\" None"),
+            "{}",
+            events[0]
+        );
+        assert!(
+            events[1].starts_with("\"custom\" \"2\\n3\" \"5-0\" None"),
+            "the id is kept; data lines are joined: {}",
+            events[1]
+        );
+        assert!(
+            events[2].starts_with("\"custom\" \"4\" \"\" Some(1.5s)"),
+            "an empty id resets it; retry is read: {}",
+            events[2]
+        );
+        assert_eq!(events[3], "overflows 0");
     }
 
     #[test]
