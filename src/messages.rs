@@ -450,7 +450,7 @@ const FOLDED: [&str; 4] = [
 impl AccumulatedMessage {
     /// The text of the content: the string, or the `text` of its text blocks.
     pub fn text(&self) -> String {
-        text_of(&self.content)
+        crate::stream_part::text_of(&self.content)
     }
 
     /// The node that produced the message (`metadata.langgraph_node`).
@@ -861,23 +861,6 @@ fn normalize_kind(kind: &str) -> String {
 
 fn str_field(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-fn text_of(content: &Value) -> String {
-    match content {
-        Value::String(s) => s.clone(),
-        Value::Array(blocks) => blocks
-            .iter()
-            .filter_map(|b| match b {
-                Value::String(s) => Some(s.as_str()),
-                _ if b.get("type").and_then(Value::as_str) == Some("text") => {
-                    b.get("text").and_then(Value::as_str)
-                }
-                _ => None,
-            })
-            .collect(),
-        _ => String::new(),
-    }
 }
 
 /// LangChain's `merge_content`.

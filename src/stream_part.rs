@@ -136,20 +136,25 @@ pub struct Message {
 impl Message {
     /// The text of the content: the string, or the `text` of its text blocks.
     pub fn text(&self) -> String {
-        match &self.content {
-            Value::String(s) => s.clone(),
-            Value::Array(blocks) => blocks
-                .iter()
-                .filter_map(|b| match b {
-                    Value::String(s) => Some(s.as_str()),
-                    _ if b.get("type").and_then(Value::as_str) == Some("text") => {
-                        b.get("text").and_then(Value::as_str)
-                    }
-                    _ => None,
-                })
-                .collect(),
-            _ => String::new(),
-        }
+        text_of(&self.content)
+    }
+}
+
+/// The text of message content: the string, or the `text` of its text blocks.
+pub(crate) fn text_of(content: &Value) -> String {
+    match content {
+        Value::String(s) => s.clone(),
+        Value::Array(blocks) => blocks
+            .iter()
+            .filter_map(|b| match b {
+                Value::String(s) => Some(s.as_str()),
+                _ if b.get("type").and_then(Value::as_str) == Some("text") => {
+                    b.get("text").and_then(Value::as_str)
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => String::new(),
     }
 }
 
