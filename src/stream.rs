@@ -267,6 +267,8 @@ struct Session<S> {
     repeats: Option<Repeats>,
     /// The stream rejoined after the run ended, to replay what a cut swallowed.
     caught_up: bool,
+    /// Events delivered so far.
+    delivered: u64,
     finished: bool,
     info: Arc<Mutex<Info>>,
     output: PhantomData<fn() -> S>,
@@ -304,6 +306,7 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
             skip: 0,
             repeats: None,
             caught_up: false,
+            delivered: 0,
             finished: false,
             info: info.clone(),
             output: PhantomData,
@@ -402,6 +405,7 @@ impl<S: DeserializeOwned> Session<S> {
     }
 
     fn deliver(&mut self, event: sse_parse::Event) {
+        self.delivered += 1;
         let id = (!event.id.is_empty()).then_some(event.id);
         if let Some(id) = &id {
             self.cursor.delivered(id);
@@ -454,7 +458,7 @@ impl<S: DeserializeOwned> Session<S> {
                 .await;
             return;
         }
-        if self.resume.is_some() && !self.caught_up {
+        if self.resume.is_some() && self.cursor.last.is_some() && !self.caught_up {
             self.caught_up = true;
             self.recover("the run ended; replaying what the connection may have missed".into())
                 .await;
@@ -535,7 +539,10 @@ impl<S: DeserializeOwned> Session<S> {
         // Events held back as a possible repeat were not delivered, so the cursor is before
         // them: the resume replays them if they were new.
         self.repeats = None;
-        let Some(url) = self.resume.clone() else {
+        // Events without ids are not kept by the server (the run is not resumable): a resume
+        // would skip what was missed.
+        let unkept = self.cursor.last.is_none() && self.delivered > 0;
+        let Some(url) = self.resume.clone().filter(|_| !unkept) else {
             self.lost(format!("{reason}; the server cannot resume this stream (create the run with `stream_resumable(true)`)"));
             return;
         };
