@@ -472,84 +472,53 @@ async fn static_breakpoints_and_time_travel() {
 #[tokio::test]
 async fn double_texting_strategies() {
     let client = common::client();
-    let slow = RunOptions::new().input(json!({"steps": 2, "delay": 1.0}));
+    // A busy first run, then a second one with `strategy` while the first still runs.
+    let double_text = |strategy: MultitaskStrategy| {
+        let client = client.clone();
+        async move {
+            let slow = RunOptions::new().input(json!({"steps": 2, "delay": 1.0}));
+            let thread = client.threads().create().await.unwrap();
+            let first = client
+                .runs()
+                .create(thread.thread_id, "slow")
+                .options(slow.clone())
+                .await
+                .unwrap();
+            tokio::time::sleep(Duration::from_millis(1000)).await;
+            let second = client
+                .runs()
+                .create(thread.thread_id, "slow")
+                .options(slow)
+                .multitask_strategy(strategy)
+                .await;
+            (thread.thread_id, first.run_id, second)
+        }
+    };
 
     // reject: the second run is refused while the first is busy.
-    let thread = client.threads().create().await.unwrap();
-    let first = client
-        .runs()
-        .create(thread.thread_id, "slow")
-        .options(slow.clone())
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(1000)).await;
-    let err = client
-        .runs()
-        .create(thread.thread_id, "slow")
-        .options(slow.clone())
-        .multitask_strategy(MultitaskStrategy::Reject)
-        .await
-        .unwrap_err();
+    let (thread, first, second) = double_text(MultitaskStrategy::Reject).await;
+    let err = second.unwrap_err();
     assert!(err.is_conflict(), "{err}");
-    let _ = client.runs().join(thread.thread_id, first.run_id).await;
+    let _ = client.runs().join(thread, first).await;
 
     // interrupt: the first run is interrupted, the second completes.
-    let thread = client.threads().create().await.unwrap();
-    let first = client
-        .runs()
-        .create(thread.thread_id, "slow")
-        .options(slow.clone())
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(1000)).await;
-    let second = client
-        .runs()
-        .create(thread.thread_id, "slow")
-        .options(slow.clone())
-        .multitask_strategy(MultitaskStrategy::Interrupt)
-        .await
-        .unwrap();
+    let (thread, first, second) = double_text(MultitaskStrategy::Interrupt).await;
     let _ = client
         .runs()
-        .join(thread.thread_id, second.run_id)
+        .join(thread, second.unwrap().run_id)
         .await
         .unwrap();
-    assert!(matches!(
-        client
-            .runs()
-            .get(thread.thread_id, first.run_id)
-            .await
-            .unwrap()
-            .status,
-        RunStatus::Interrupted
-    ));
+    let status = client.runs().get(thread, first).await.unwrap().status;
+    assert!(matches!(status, RunStatus::Interrupted), "{status:?}");
 
     // rollback: the first run is deleted.
-    let thread = client.threads().create().await.unwrap();
-    let first = client
-        .runs()
-        .create(thread.thread_id, "slow")
-        .options(slow.clone())
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(1000)).await;
-    let second = client
-        .runs()
-        .create(thread.thread_id, "slow")
-        .options(slow.clone())
-        .multitask_strategy(MultitaskStrategy::Rollback)
-        .await
-        .unwrap();
+    let (thread, first, second) = double_text(MultitaskStrategy::Rollback).await;
     let _ = client
         .runs()
-        .join(thread.thread_id, second.run_id)
+        .join(thread, second.unwrap().run_id)
         .await
         .unwrap();
-    let err = client
-        .runs()
-        .get(thread.thread_id, first.run_id)
-        .await
-        .unwrap_err();
+    let err = client.runs().get(thread, first).await.unwrap_err();
     assert!(err.is_not_found(), "{err}");
 }
 
