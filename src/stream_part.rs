@@ -216,8 +216,22 @@ pub(crate) fn decode<S: DeserializeOwned>(
         data,
         value,
     };
+    // Straight from the text into the target type where no JSON has to be looked at first:
+    // this is the hot path of a token stream.
+    fn direct<T: DeserializeOwned>(
+        operation: &'static str,
+        event: &str,
+        data: &str,
+    ) -> Result<T, Error> {
+        serde_json::from_str(if data.is_empty() { "null" } else { data })
+            .map_err(|e| Error::decode(operation, format!("`{event}` event: {e}"), data.as_bytes()))
+    }
     let part = match name {
-        "metadata" => StreamPart::Metadata(typed(json()?).get()?),
+        "metadata" => StreamPart::Metadata(direct(operation, event, data)?),
+        "values" if !data.contains("\"__interrupt__\"") => StreamPart::Values {
+            values: direct(operation, event, data)?,
+            interrupts: Vec::new(),
+        },
         "values" => {
             let mut value = json()?;
             let interrupts = match value
@@ -233,30 +247,32 @@ pub(crate) fn decode<S: DeserializeOwned>(
             }
         }
         "updates" => {
-            let value = json()?;
-            match value.get("__interrupt__") {
-                Some(list) if value.as_object().is_some_and(|m| m.len() == 1) => {
-                    StreamPart::Interrupt(typed(list.clone()).get()?)
+            let mut update: Map<String, Value> = direct(operation, event, data)?;
+            match update.remove("__interrupt__") {
+                Some(list) if update.is_empty() => StreamPart::Interrupt(typed(list).get()?),
+                Some(list) => {
+                    update.insert("__interrupt__".into(), list);
+                    StreamPart::Updates(update)
                 }
-                _ => StreamPart::Updates(typed(value).get()?),
+                None => StreamPart::Updates(update),
             }
         }
         "messages" => {
-            let (chunk, metadata): (Message, Map<String, Value>) = typed(json()?).get()?;
+            let (chunk, metadata): (Message, Map<String, Value>) = direct(operation, event, data)?;
             StreamPart::Message {
                 chunk: Box::new(chunk),
                 metadata,
             }
         }
-        "messages/partial" => StreamPart::MessagesPartial(typed(json()?).get()?),
-        "messages/complete" => StreamPart::MessagesComplete(typed(json()?).get()?),
-        "messages/metadata" => StreamPart::MessagesMetadata(typed(json()?).get()?),
+        "messages/partial" => StreamPart::MessagesPartial(direct(operation, event, data)?),
+        "messages/complete" => StreamPart::MessagesComplete(direct(operation, event, data)?),
+        "messages/metadata" => StreamPart::MessagesMetadata(direct(operation, event, data)?),
         "custom" => StreamPart::Custom(json()?),
         "events" => StreamPart::Events(json()?),
         "debug" => StreamPart::Debug(json()?),
         "tasks" => StreamPart::Tasks(json()?),
         "checkpoints" => StreamPart::Checkpoints(json()?),
-        "feedback" => StreamPart::Feedback(typed(json()?).get()?),
+        "feedback" => StreamPart::Feedback(direct(operation, event, data)?),
         "end" => StreamPart::End,
         "error" => {
             let value = json().unwrap_or_else(|_| Value::String(data.to_string()));
