@@ -535,6 +535,12 @@ impl<S: DeserializeOwned> Session<S> {
 
     /// Reconnects with `Last-Event-ID`, or gives up with [`Error::StreamLost`].
     async fn recover(&mut self, reason: String) {
+        self.recover_after(reason, true).await;
+    }
+
+    /// [`recover`](Self::recover); `wait` is false when nothing failed (the catch-up after a
+    /// run ended), so the first attempt goes out at once.
+    async fn recover_after(&mut self, reason: String, wait: bool) {
         self.body = None;
         // Events held back as a possible repeat were not delivered, so the cursor is before
         // them: the resume replays them if they were new.
@@ -555,8 +561,10 @@ impl<S: DeserializeOwned> Session<S> {
                 .retry()
                 .map(|d| d.min(transport.retry.max_backoff))
                 .unwrap_or_else(|| transport.retry.backoff(self.attempts));
+            if wait || self.attempts > 0 {
+                tokio::time::sleep(delay).await;
+            }
             self.attempts += 1;
-            tokio::time::sleep(delay).await;
             let last_id = self.cursor.resume_from();
             tracing::debug!(%url, attempt = self.attempts, last_event_id = ?last_id, reason = %last_reason, "resuming stream");
             let mut request = transport

@@ -100,37 +100,74 @@ pub struct RunMetadata {
 }
 
 /// A chat message or message chunk, as LangChain serializes it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Message {
     /// The message id; every chunk of one message shares it.
-    #[serde(default)]
     pub id: Option<String>,
     /// `AIMessageChunk`, `ai`, `human`, `tool`, `system`, …
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub kind: String,
     /// The content: a string, or a list of content blocks.
-    #[serde(default)]
     pub content: Value,
     /// Complete tool calls (`{"name", "args", "id"}`).
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub tool_calls: Vec<Value>,
     /// Pieces of tool calls, by `index` (`{"name", "args", "id", "index"}`, `args` a JSON text
     /// fragment).
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub tool_call_chunks: Vec<Value>,
     /// Token counts (`input_tokens`, `output_tokens`, `total_tokens`).
-    #[serde(default)]
     pub usage_metadata: Option<Value>,
     /// For a tool message: the call it answers.
-    #[serde(default)]
     pub tool_call_id: Option<String>,
     /// A name (of the tool, for a tool message).
-    #[serde(default)]
     pub name: Option<String>,
     /// The other fields (`response_metadata`, `additional_kwargs`, `chunk_position`, …).
     #[serde(flatten)]
     pub other: Map<String, Value>,
+}
+
+// By hand rather than derived: `#[serde(flatten)]` buffers every field before sorting them
+// out, and message chunks are the hot path of a token stream. This reads each field once.
+impl<'de> Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Message, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Message;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a message object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Message, A::Error> {
+                let mut m = Message::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "id" => m.id = map.next_value()?,
+                        "type" => m.kind = map.next_value::<Option<String>>()?.unwrap_or_default(),
+                        "content" => m.content = map.next_value()?,
+                        "tool_calls" => {
+                            m.tool_calls =
+                                map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
+                        }
+                        "tool_call_chunks" => {
+                            m.tool_call_chunks =
+                                map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
+                        }
+                        "usage_metadata" => m.usage_metadata = map.next_value()?,
+                        "tool_call_id" => m.tool_call_id = map.next_value()?,
+                        "name" => m.name = map.next_value()?,
+                        _ => {
+                            let value: Value = map.next_value()?;
+                            m.other.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(m)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 
 impl Message {
@@ -156,10 +193,6 @@ pub(crate) fn text_of(content: &Value) -> String {
             .collect(),
         _ => String::new(),
     }
-}
-
-fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
-    Ok(Option::<Vec<Value>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// The outcome of decoding one SSE event (short-lived, so its size does not matter).
@@ -402,6 +435,27 @@ mod tests {
         }
         let err = decode::<Strict>("stream_run", "values", r#"{"n": "x"}"#, None).unwrap_err();
         assert!(matches!(err, Error::Decode { .. }));
+    }
+
+    #[test]
+    fn messages_read_every_field_and_keep_the_rest() {
+        let m: Message = serde_json::from_str(
+            r#"{"content": [{"type": "text", "text": "a"}, "b"], "type": "AIMessageChunk", "id": "m1",
+                "tool_call_chunks": [{"index": 0, "args": "{"}], "tool_calls": null, "usage_metadata": {"input_tokens": 1},
+                "tool_call_id": null, "name": "n", "chunk_position": "last", "additional_kwargs": {}}"#,
+        )
+        .unwrap();
+        assert_eq!(m.id.as_deref(), Some("m1"));
+        assert_eq!(m.kind, "AIMessageChunk");
+        assert_eq!(m.text(), "ab");
+        assert_eq!(m.tool_call_chunks.len(), 1);
+        assert!(m.tool_calls.is_empty(), "null reads as empty");
+        assert_eq!(m.usage_metadata, Some(json!({"input_tokens": 1})));
+        assert_eq!(m.name.as_deref(), Some("n"));
+        assert_eq!(m.other["chunk_position"], json!("last"));
+        let back = serde_json::to_value(&m).unwrap();
+        assert_eq!(back["chunk_position"], json!("last"));
+        assert_eq!(back["type"], json!("AIMessageChunk"));
     }
 
     #[test]
