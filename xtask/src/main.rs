@@ -3,6 +3,7 @@
 //! Depends on `langgraph-testbed` (which starts the real LangGraph
 //! server with the test graphs of `tests/server/`).
 
+mod bench;
 mod demo;
 mod server;
 mod test;
@@ -25,6 +26,10 @@ const COMMANDS: &[(&str, &str)] = &[
         "start a server and run `cargo run --quiet --example quickstart -- ARGS...` against it",
     ),
     (
+        "bench [OPTIONS]",
+        "benchmark against the official Python and JS SDKs and raw reqwest (~13 min); writes docs/benchmarks.md (--quick, --reps N, --clients rust,raw,python,js, --no-e2e; --render RESULTS.json [DIR])",
+    ),
+    (
         "update-spec SOURCE [--dry-run]",
         "replace openapi.json (--version X.Y.Z | --url URL | --file PATH) and report the surface change",
     ),
@@ -39,6 +44,7 @@ fn main() -> ExitCode {
         Some("server") => no_args("server", &rest).and_then(|()| server::run()),
         Some("test") => test::run(&rest),
         Some("demo") => demo::run(&rest),
+        Some("bench") => bench::run(&rest),
         Some("update-spec") => update_spec::run(&rest)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Error::from),
