@@ -460,8 +460,8 @@ impl<S: DeserializeOwned> Session<S> {
         }
         if self.resume.is_some() && self.cursor.last.is_some() && !self.caught_up {
             self.caught_up = true;
-            self.recover("the run ended; replaying what the connection may have missed".into())
-                .await;
+            let reason = "the run ended; replaying what the connection may have missed";
+            self.recover_after(reason.into(), false).await;
             return;
         }
         tracing::debug!(?status, "stream closed after the run ended");
