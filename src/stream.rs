@@ -92,6 +92,11 @@ impl<S> RunStream<S> {
     }
 
     /// The id of the last event delivered (resumable streams only).
+    ///
+    /// The server gives events of the same millisecond the same id and replays only ids
+    /// strictly after `Last-Event-ID`, so a join from this id can miss events that share it.
+    /// The stream's own resumption accounts for that; a manual rejoin should rather start from
+    /// an earlier id and skip what it already has.
     pub fn last_event_id(&self) -> Option<String> {
         self.info.lock().ok().and_then(|i| i.last_event_id.clone())
     }

@@ -19,7 +19,8 @@ pub struct StreamEvent<S = Value> {
     /// The subgraph the event comes from, outermost first (`["parent:<task id>",
     /// "child:<task id>"]`); empty for the graph itself.
     pub namespace: Vec<String>,
-    /// The server's event id (for resumable streams), usable as `last_event_id` of a join.
+    /// The server's event id (resumable streams only). Not unique: events of the same
+    /// millisecond share it (see [`RunStream::last_event_id`](crate::stream::RunStream::last_event_id)).
     pub id: Option<String>,
 }
 
