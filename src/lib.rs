@@ -43,6 +43,7 @@ pub mod raw;
 mod request;
 mod run_options;
 pub mod runs;
+mod sse;
 pub mod store;
 pub mod stream;
 mod stream_part;

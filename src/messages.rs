@@ -100,15 +100,15 @@ use serde_json::{Map, Value, json};
 
 use crate::{
     Result,
-    stream::{Message, StreamEvent, StreamPart},
+    stream::{ChunkMetadata, Message, StreamEvent, StreamPart},
 };
 
 /// Folds the chunks of a message stream into whole messages; see the [module
 /// docs](crate::messages) for the rules.
 ///
 /// ```
-/// use langgraph_sdk::{messages::MessageAccumulator, stream::Message};
-/// use serde_json::{Map, json};
+/// use langgraph_sdk::{messages::MessageAccumulator, stream::{ChunkMetadata, Message}};
+/// use serde_json::json;
 ///
 /// let mut acc = MessageAccumulator::new();
 /// for (text, last) in [("Hello", false), (", ", false), ("world", true)] {
@@ -117,7 +117,7 @@ use crate::{
 ///         "chunk_position": if last { json!("last") } else { json!(null) },
 ///     }))
 ///     .unwrap();
-///     let delta = acc.push_chunk(&[], &chunk, &Map::new());
+///     let delta = acc.push_chunk(&[], &chunk, &ChunkMetadata::default());
 ///     assert_eq!(delta.text, text);
 /// }
 /// let message = acc.get("m1").unwrap();
@@ -193,10 +193,10 @@ impl MessageAccumulator {
         &mut self,
         namespace: &[String],
         chunk: &Message,
-        metadata: &Map<String, Value>,
+        metadata: &ChunkMetadata,
     ) -> MessageDelta {
         if !chunk.kind.ends_with("Chunk") {
-            return self.replace(namespace, chunk, Some(metadata), true);
+            return self.replace(namespace, chunk, Some(metadata.to_map()), true);
         }
         let kind = normalize_kind(&chunk.kind);
         let (index, new) = match self.position(namespace, chunk.id.as_deref()) {
@@ -204,8 +204,9 @@ impl MessageAccumulator {
             _ => (self.insert(namespace, chunk.id.as_deref(), kind), true),
         };
         let message = &mut self.messages[index];
-        if message.metadata.is_empty() && !metadata.is_empty() {
-            message.metadata = metadata.clone();
+        if message.metadata.is_empty() {
+            // Read once per message, not per chunk.
+            message.metadata = metadata.to_map();
         }
         let added = message.fold(chunk);
         let text = chunk.text();
@@ -331,7 +332,7 @@ impl MessageAccumulator {
         &mut self,
         namespace: &[String],
         message: &Message,
-        metadata: Option<&Map<String, Value>>,
+        metadata: Option<Map<String, Value>>,
         complete: bool,
     ) -> MessageDelta {
         let kind = normalize_kind(&message.kind);
@@ -353,7 +354,7 @@ impl MessageAccumulator {
         let mut replacement = AccumulatedMessage::whole(message);
         replacement.namespace = std::mem::take(&mut stored.namespace);
         replacement.metadata = match metadata {
-            Some(m) if !m.is_empty() && stored.metadata.is_empty() => m.clone(),
+            Some(m) if !m.is_empty() && stored.metadata.is_empty() => m,
             _ => std::mem::take(&mut stored.metadata),
         };
         replacement.complete = complete || stored.complete;
@@ -439,14 +440,6 @@ pub struct AccumulatedMessage {
     pub complete: bool,
 }
 
-/// Fields of a chunk that are folded specially (not kept in `extra`).
-const FOLDED: [&str; 4] = [
-    "additional_kwargs",
-    "response_metadata",
-    "chunk_position",
-    "invalid_tool_calls",
-];
-
 impl AccumulatedMessage {
     /// The text of the content: the string, or the `text` of its text blocks.
     pub fn text(&self) -> String {
@@ -461,27 +454,8 @@ impl AccumulatedMessage {
     /// The message as LangChain serializes it (a whole message, not a chunk), e.g. to send
     /// it back as input.
     pub fn to_message(&self) -> Message {
-        let mut other = self.extra.clone();
-        other.insert(
-            "additional_kwargs".into(),
-            Value::Object(self.additional_kwargs.clone()),
-        );
-        other.insert(
-            "response_metadata".into(),
-            Value::Object(self.response_metadata.clone()),
-        );
         let (valid, invalid): (Vec<&ToolCall>, Vec<&ToolCall>) =
             self.tool_calls.iter().partition(|c| c.is_valid());
-        if !invalid.is_empty() {
-            let invalid = invalid
-                .iter()
-                .map(|c| {
-                    json!({"name": c.name, "args": c.args, "id": c.id, "error": c.error,
-                        "type": "invalid_tool_call"})
-                })
-                .collect();
-            other.insert("invalid_tool_calls".into(), Value::Array(invalid));
-        }
         Message {
             id: self.id.clone(),
             kind: self.kind.clone(),
@@ -495,18 +469,24 @@ impl AccumulatedMessage {
                 .usage
                 .as_ref()
                 .and_then(|u| serde_json::to_value(u).ok()),
+            invalid_tool_calls: invalid
+                .iter()
+                .map(|c| {
+                    json!({"name": c.name, "args": c.args, "id": c.id, "error": c.error,
+                        "type": "invalid_tool_call"})
+                })
+                .collect(),
             tool_call_id: self.tool_call_id.clone(),
             name: self.name.clone(),
-            other,
+            response_metadata: self.response_metadata.clone(),
+            additional_kwargs: self.additional_kwargs.clone(),
+            chunk_position: None,
+            other: self.extra.clone(),
         }
     }
 
     /// A message received whole (or as it is so far).
     fn whole(message: &Message) -> AccumulatedMessage {
-        let object = |key: &str| match message.other.get(key) {
-            Some(Value::Object(m)) => m.clone(),
-            _ => Map::new(),
-        };
         let tool_call_chunks: Vec<ToolCallChunk> = message
             .tool_call_chunks
             .iter()
@@ -517,9 +497,12 @@ impl AccumulatedMessage {
             .iter()
             .map(ToolCall::from_value)
             .collect();
-        if let Some(Value::Array(invalid)) = message.other.get("invalid_tool_calls") {
-            tool_calls.extend(invalid.iter().map(ToolCall::from_invalid));
-        }
+        tool_calls.extend(
+            message
+                .invalid_tool_calls
+                .iter()
+                .map(ToolCall::from_invalid),
+        );
         if tool_calls.is_empty() {
             tool_calls = tool_call_chunks.iter().map(ToolCallChunk::parse).collect();
         }
@@ -536,12 +519,12 @@ impl AccumulatedMessage {
             usage: message.usage_metadata.as_ref().and_then(Usage::from_value),
             tool_call_id: message.tool_call_id.clone(),
             name: message.name.clone(),
-            response_metadata: object("response_metadata"),
-            additional_kwargs: object("additional_kwargs"),
+            response_metadata: message.response_metadata.clone(),
+            additional_kwargs: message.additional_kwargs.clone(),
             extra: message
                 .other
                 .iter()
-                .filter(|(k, v)| !FOLDED.contains(&k.as_str()) && !v.is_null())
+                .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             metadata: Map::new(),
@@ -552,14 +535,8 @@ impl AccumulatedMessage {
     /// Adds a chunk; returns the tool-call pieces it brought.
     fn fold(&mut self, chunk: &Message) -> Vec<ToolCallChunk> {
         merge_content(&mut self.content, &chunk.content);
-        for (key, into) in [
-            ("additional_kwargs", &mut self.additional_kwargs),
-            ("response_metadata", &mut self.response_metadata),
-        ] {
-            if let Some(Value::Object(right)) = chunk.other.get(key) {
-                merge_dicts(into, right);
-            }
-        }
+        merge_dicts(&mut self.additional_kwargs, &chunk.additional_kwargs);
+        merge_dicts(&mut self.response_metadata, &chunk.response_metadata);
 
         // Tool calls: from the chunks; a chunk with none but whole `tool_calls` (or
         // `invalid_tool_calls`) brings those as unindexed chunks (LangChain does the same).
@@ -574,13 +551,12 @@ impl AccumulatedMessage {
                 .iter()
                 .map(|c| ToolCallChunk::from_call(&ToolCall::from_value(c)))
                 .collect();
-            if let Some(Value::Array(invalid)) = chunk.other.get("invalid_tool_calls") {
-                added.extend(
-                    invalid
-                        .iter()
-                        .map(|c| ToolCallChunk::from_call(&ToolCall::from_invalid(c))),
-                );
-            }
+            added.extend(
+                chunk
+                    .invalid_tool_calls
+                    .iter()
+                    .map(|c| ToolCallChunk::from_call(&ToolCall::from_invalid(c))),
+            );
         }
         if !added.is_empty() {
             for piece in &added {
@@ -606,11 +582,11 @@ impl AccumulatedMessage {
             self.tool_call_id.clone_from(&chunk.tool_call_id);
         }
         for (key, value) in &chunk.other {
-            if !FOLDED.contains(&key.as_str()) && !value.is_null() {
+            if !value.is_null() {
                 self.extra.insert(key.clone(), value.clone());
             }
         }
-        if chunk.other.get("chunk_position").and_then(Value::as_str) == Some("last") {
+        if chunk.is_last_chunk() {
             self.complete = true;
         }
         added
@@ -986,10 +962,7 @@ mod tests {
         event(
             StreamPart::Message {
                 chunk: Box::new(message(chunk)),
-                metadata: json!({"langgraph_node": "model"})
-                    .as_object()
-                    .unwrap()
-                    .clone(),
+                metadata: serde_json::from_value(json!({"langgraph_node": "model"})).unwrap(),
             },
             namespace,
         )
@@ -1121,13 +1094,7 @@ mod tests {
         assert!(calls[2].is_valid());
         let message = acc.messages()[0].to_message();
         assert_eq!(message.tool_calls.len(), 1);
-        assert_eq!(
-            message.other["invalid_tool_calls"]
-                .as_array()
-                .unwrap()
-                .len(),
-            2
-        );
+        assert_eq!(message.invalid_tool_calls.len(), 2);
     }
 
     #[test]

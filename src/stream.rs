@@ -6,7 +6,7 @@
 //! missed; events already delivered are not delivered again. A stream that the server cannot
 //! resume ends with [`Error::StreamLost`] instead of silently skipping events.
 
-pub use crate::stream_part::{Message, RunMetadata, StreamEvent, StreamPart};
+pub use crate::stream_part::{ChunkMetadata, Message, RunMetadata, StreamEvent, StreamPart};
 
 use std::{
     collections::VecDeque,
@@ -17,26 +17,26 @@ use std::{
 };
 
 use bytes::Bytes;
-use futures_util::{Stream, StreamExt, stream::BoxStream};
+use futures_util::{Stream, StreamExt, future::BoxFuture, stream::BoxStream};
 use reqwest::{Response, Url, header};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use sse_parse::SseParser;
 
 use crate::{
     Client, Error, Result,
     operations::{self as ops, Operation},
+    sse::{self, OwnedEvent},
     stream_part::{Decoded, decode},
     transport::check,
     types::RunStatus,
 };
 
-/// What is known about a stream while it runs.
+/// What is known about a stream while it runs (shared: the session may be busy reconnecting
+/// when the caller asks).
 #[derive(Debug, Clone, Default)]
 struct Info {
     run_id: Option<String>,
     thread_id: Option<String>,
-    last_event_id: Option<String>,
     reconnects: u32,
 }
 
@@ -68,14 +68,25 @@ struct Info {
 ///
 /// Dropping the stream closes the connection.
 pub struct RunStream<S = Value> {
-    events: BoxStream<'static, Result<StreamEvent<S>>>,
+    state: State<S>,
     info: Arc<Mutex<Info>>,
+    /// The id of the last event handed to the caller.
+    last_event_id: Option<String>,
+}
+
+/// Where a [`RunStream`] is. Events are handed out straight from the session; only the rare
+/// slow paths (a reconnect, a status check when the connection closes) run as a future.
+enum State<S> {
+    Ready(Box<Session<S>>),
+    Busy(BoxFuture<'static, Box<Session<S>>>),
+    Done,
 }
 
 impl<S> std::fmt::Debug for RunStream<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RunStream")
             .field("info", &self.info.lock().map(|i| i.clone()).ok())
+            .field("last_event_id", &self.last_event_id)
             .finish_non_exhaustive()
     }
 }
@@ -98,7 +109,7 @@ impl<S> RunStream<S> {
     /// The stream's own resumption accounts for that; a manual rejoin should rather start from
     /// an earlier id and skip what it already has.
     pub fn last_event_id(&self) -> Option<String> {
-        self.info.lock().ok().and_then(|i| i.last_event_id.clone())
+        self.last_event_id.clone()
     }
 
     /// How often the stream reconnected.
@@ -107,10 +118,77 @@ impl<S> RunStream<S> {
     }
 }
 
-impl<S> Stream for RunStream<S> {
+impl<S: DeserializeOwned + Send + 'static> Stream for RunStream<S> {
     type Item = Result<StreamEvent<S>>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.events.poll_next_unpin(cx)
+        let this = &mut *self;
+        loop {
+            match std::mem::replace(&mut this.state, State::Done) {
+                State::Done => return Poll::Ready(None),
+                State::Busy(mut work) => match work.as_mut().poll(cx) {
+                    Poll::Ready(session) => this.state = State::Ready(session),
+                    Poll::Pending => {
+                        this.state = State::Busy(work);
+                        return Poll::Pending;
+                    }
+                },
+                State::Ready(mut session) => {
+                    if let Some(item) = session.pending.pop_front() {
+                        match &item {
+                            Ok(event) => {
+                                if let Some(id) = &event.id {
+                                    let last = this.last_event_id.get_or_insert_with(String::new);
+                                    last.clear();
+                                    last.push_str(id);
+                                }
+                            }
+                            // An error ends the stream: nothing is delivered after it.
+                            Err(_) => {
+                                session.pending.clear();
+                                session.finish();
+                            }
+                        }
+                        if !session.finished || !session.pending.is_empty() {
+                            this.state = State::Ready(session);
+                        }
+                        return Poll::Ready(Some(item));
+                    }
+                    if session.finished {
+                        return Poll::Ready(None);
+                    }
+                    let Some(body) = session.body.as_mut() else {
+                        return Poll::Ready(None);
+                    };
+                    match body.poll_next_unpin(cx) {
+                        Poll::Pending => {
+                            this.state = State::Ready(session);
+                            return Poll::Pending;
+                        }
+                        Poll::Ready(Some(Ok(bytes))) => {
+                            session.feed(&bytes);
+                            this.state = State::Ready(session);
+                        }
+                        Poll::Ready(Some(Err(e))) => {
+                            let reason = if e.is_timeout() {
+                                "read timeout".to_string()
+                            } else {
+                                format!("connection error: {e}")
+                            };
+                            this.state = State::Busy(Box::pin(async move {
+                                session.recover(reason).await;
+                                session
+                            }));
+                        }
+                        Poll::Ready(None) => {
+                            this.state = State::Busy(Box::pin(async move {
+                                session.closed().await;
+                                session
+                            }));
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -159,7 +237,12 @@ impl Cursor {
         if self.last.as_deref() == Some(id) {
             self.with_last += 1;
         } else {
-            self.before_last = self.last.replace(id.to_string());
+            // `before_last` takes `last`, and `last` reuses the old `before_last`'s buffer:
+            // no allocation per event.
+            std::mem::swap(&mut self.before_last, &mut self.last);
+            let last = self.last.get_or_insert_with(String::new);
+            last.clear();
+            last.push_str(id);
             self.with_last = 1;
         }
     }
@@ -172,10 +255,10 @@ impl Cursor {
 }
 
 /// A fingerprint of one event on the wire (id, name, data).
-fn fingerprint(event: &sse_parse::Event) -> u64 {
+fn fingerprint(event: &OwnedEvent) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (&event.id, &event.event, &event.data).hash(&mut h);
+    event.hash(&mut h);
     h.finish()
 }
 
@@ -195,14 +278,14 @@ struct Repeats {
     /// Fingerprints of the events delivered on this connection, newest last.
     history: VecDeque<u64>,
     /// Events held back while they match the history.
-    held: Vec<(u64, sse_parse::Event)>,
+    held: Vec<(u64, OwnedEvent)>,
     /// Positions in `history` the held events may continue from.
     candidates: Vec<usize>,
 }
 
 impl Repeats {
     /// Takes one event; returns the events to deliver, in order.
-    fn push(&mut self, event: sse_parse::Event) -> Vec<sse_parse::Event> {
+    fn push(&mut self, event: OwnedEvent) -> Vec<OwnedEvent> {
         let f = fingerprint(&event);
         let next: Vec<usize> = if self.held.is_empty() {
             self.history
@@ -230,12 +313,12 @@ impl Repeats {
             return Vec::new();
         }
         self.candidates.clear();
-        let mut out: Vec<(u64, sse_parse::Event)> = std::mem::take(&mut self.held);
+        let mut out: Vec<(u64, OwnedEvent)> = std::mem::take(&mut self.held);
         out.push((f, event));
         out.into_iter().map(|(f, e)| self.remember(f, e)).collect()
     }
 
-    fn remember(&mut self, f: u64, event: sse_parse::Event) -> sse_parse::Event {
+    fn remember(&mut self, f: u64, event: OwnedEvent) -> OwnedEvent {
         if self.history.len() == REPEAT_WINDOW {
             self.history.pop_front();
         }
@@ -244,7 +327,7 @@ impl Repeats {
     }
 
     /// The connection ended: what is still held was not a repeat.
-    fn flush(&mut self) -> Vec<sse_parse::Event> {
+    fn flush(&mut self) -> Vec<OwnedEvent> {
         self.candidates.clear();
         std::mem::take(&mut self.held)
             .into_iter()
@@ -257,8 +340,7 @@ struct Session<S> {
     client: Client,
     op: &'static Operation,
     body: Option<BoxStream<'static, reqwest::Result<Bytes>>>,
-    parser: SseParser,
-    overflows: u64,
+    parser: sse::Decoder,
     pending: VecDeque<Result<StreamEvent<S>>>,
     resume: Option<Url>,
     endless: bool,
@@ -284,7 +366,6 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
         let info = Arc::new(Mutex::new(Info {
             run_id: opened.run_id,
             thread_id: opened.thread_id,
-            last_event_id: opened.last_event_id.clone(),
             reconnects: 0,
         }));
         let parser = parser(
@@ -296,7 +377,6 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
             op: opened.op,
             body: Some(opened.response.bytes_stream().boxed()),
             parser,
-            overflows: 0,
             pending: VecDeque::new(),
             resume: opened.resume,
             endless: opened.endless,
@@ -316,56 +396,19 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
             info: info.clone(),
             output: PhantomData,
         };
-        let events = futures_util::stream::unfold(session, |mut session| async move {
-            let item = session.next().await?;
-            Some((item, session))
-        })
-        .boxed();
-        RunStream { events, info }
+        RunStream {
+            state: State::Ready(Box::new(session)),
+            info,
+            last_event_id: opened.last_event_id,
+        }
     }
 }
 
-fn parser(max_event_size: usize, last_event_id: Option<&str>) -> SseParser {
-    let parser = match last_event_id {
-        Some(id) => SseParser::with_last_event_id(id),
-        None => SseParser::new(),
-    };
-    parser.max_buffer(max_event_size)
+fn parser(max_event_size: usize, last_event_id: Option<&str>) -> sse::Decoder {
+    sse::Decoder::new(max_event_size, last_event_id)
 }
 
 impl<S: DeserializeOwned> Session<S> {
-    async fn next(&mut self) -> Option<Result<StreamEvent<S>>> {
-        loop {
-            if let Some(item) = self.pending.pop_front() {
-                if item.is_err() {
-                    // An error ends the stream: nothing is delivered after it.
-                    self.pending.clear();
-                    self.finish();
-                }
-                return Some(item);
-            }
-            if self.finished {
-                return None;
-            }
-            let Some(body) = self.body.as_mut() else {
-                self.finish();
-                return None;
-            };
-            match body.next().await {
-                Some(Ok(bytes)) => self.feed(&bytes),
-                Some(Err(e)) => {
-                    let reason = if e.is_timeout() {
-                        "read timeout".to_string()
-                    } else {
-                        format!("connection error: {e}")
-                    };
-                    self.recover(reason).await;
-                }
-                None => self.closed().await,
-            }
-        }
-    }
-
     /// No more reading; what is pending is still delivered.
     fn finish(&mut self) {
         self.finished = true;
@@ -374,26 +417,27 @@ impl<S: DeserializeOwned> Session<S> {
 
     /// Decodes what `bytes` completes.
     fn feed(&mut self, bytes: &[u8]) {
-        self.parser.feed(bytes);
-        if self.parser.overflows() > self.overflows {
-            self.overflows = self.parser.overflows();
+        // Events borrow the decoder's buffer while the session takes them in.
+        let mut parser = std::mem::take(&mut self.parser);
+        parser.feed(bytes);
+        while let Some(event) = parser.next_event() {
+            self.arrived(event);
+        }
+        if parser.overflowed() {
             let limit = self.client.transport().max_event_size;
             self.pending.push_back(Err(Error::EventTooLarge {
                 operation: self.op.id,
                 limit,
             }));
-            return;
         }
-        while let Some(event) = self.parser.next_event() {
-            self.arrived(event);
-        }
+        self.parser = parser;
     }
 
     /// An event arrived: skip what a resume replays that was already delivered, hold back
     /// what may be a repeated block, deliver the rest.
-    fn arrived(&mut self, event: sse_parse::Event) {
+    fn arrived(&mut self, event: sse::Event<'_>) {
         if self.skip > 0 {
-            if self.cursor.last.as_deref() == Some(event.id.as_str()) {
+            if self.cursor.last.as_deref() == Some(event.id) {
                 self.skip -= 1;
                 return;
             }
@@ -401,27 +445,27 @@ impl<S: DeserializeOwned> Session<S> {
         }
         match self.repeats.as_mut() {
             Some(repeats) => {
-                for event in repeats.push(event) {
-                    self.deliver(event);
+                for event in repeats.push(event.to_owned()) {
+                    self.deliver(event.borrow());
                 }
             }
             None => self.deliver(event),
         }
     }
 
-    fn deliver(&mut self, event: sse_parse::Event) {
+    fn deliver(&mut self, event: sse::Event<'_>) {
         self.delivered += 1;
+        self.attempts = 0;
         let id = (!event.id.is_empty()).then_some(event.id);
-        if let Some(id) = &id {
+        if let Some(id) = id {
             self.cursor.delivered(id);
         }
-        self.attempts = 0;
-        if let Ok(mut info) = self.info.lock()
-            && id.is_some()
-        {
-            info.last_event_id.clone_from(&id);
-        }
-        match decode::<S>(self.op.id, &event.event, &event.data, id) {
+        match decode::<S>(
+            self.op.id,
+            &event.name(),
+            event.data,
+            id.map(str::to_string),
+        ) {
             Ok(Decoded::Part(part)) => {
                 if let StreamPart::Metadata(meta) = &part.part
                     && let (Some(run_id), Ok(mut info)) = (&meta.run_id, self.info.lock())
@@ -446,10 +490,8 @@ impl<S: DeserializeOwned> Session<S> {
     /// stream reported lost). For a finished resumable run the stream rejoins once, so that
     /// the server replays anything the cut swallowed, then ends.
     async fn closed(&mut self) {
+        // An event without its blank line is incomplete: the resume replays it.
         self.parser.finish();
-        while let Some(event) = self.parser.next_event() {
-            self.arrived(event);
-        }
         if self.finished || self.pending.iter().any(Result::is_err) {
             return;
         }
@@ -478,7 +520,7 @@ impl<S: DeserializeOwned> Session<S> {
             .map(Repeats::flush)
             .unwrap_or_default()
         {
-            self.deliver(event);
+            self.deliver(event.borrow());
         }
         if status == Some(RunStatus::Error) {
             self.run_failed().await;
@@ -525,10 +567,11 @@ impl<S: DeserializeOwned> Session<S> {
     }
 
     fn lost(&mut self, reason: String) {
-        let (last_event_id, run_id) = match self.info.lock() {
-            Ok(info) => (info.last_event_id.clone(), info.run_id.clone()),
-            Err(_) => (None, None),
-        };
+        // Everything decoded is delivered before this error: the cursor's last id is the
+        // caller's.
+        let last_event_id = (self.cursor.last.clone())
+            .or_else(|| self.cursor.start.clone().filter(|start| start != "0"));
+        let run_id = self.info.lock().ok().and_then(|info| info.run_id.clone());
         self.pending.push_back(Err(Error::StreamLost {
             operation: self.op.id,
             reason,
@@ -600,7 +643,6 @@ impl<S: DeserializeOwned> Session<S> {
                         info.reconnects += 1;
                     }
                     self.parser = parser(self.client.transport().max_event_size, None);
-                    self.overflows = 0;
                     self.skip = if last_id.is_some() {
                         self.cursor.with_last
                     } else {
@@ -651,13 +693,17 @@ pub(crate) fn location(client: &Client, response: &Response) -> Option<Url> {
 mod tests {
     use super::*;
 
-    fn ev(id: &str, data: &str) -> sse_parse::Event {
-        sse_parse::Event {
-            event: "custom".into(),
-            data: data.into(),
-            id: id.into(),
-            retry: None,
+    fn ev(id: &str, data: &str) -> OwnedEvent {
+        sse::Event {
+            name: b"custom",
+            data: data.as_bytes(),
+            id,
         }
+        .to_owned()
+    }
+
+    fn data(event: OwnedEvent) -> String {
+        String::from_utf8(event.borrow().data.to_vec()).unwrap()
     }
 
     #[test]
@@ -686,7 +732,7 @@ mod tests {
         let delivered: Vec<String> = ["a", "b", "c", "b", "c", "d"]
             .into_iter()
             .flat_map(|d| r.push(ev("1-0", d)))
-            .map(|e| e.data)
+            .map(data)
             .collect();
         assert_eq!(
             delivered,
@@ -701,9 +747,9 @@ mod tests {
         let mut out: Vec<String> = ["a", "b", "c", "a", "b", "x"]
             .into_iter()
             .flat_map(|d| r.push(ev("1-0", d)))
-            .map(|e| e.data)
+            .map(data)
             .collect();
-        out.extend(r.flush().into_iter().map(|e| e.data));
+        out.extend(r.flush().into_iter().map(data));
         assert_eq!(
             out,
             vec!["a", "b", "c", "a", "b", "x"],
@@ -713,138 +759,14 @@ mod tests {
         let mut out: Vec<String> = ["a", "b", "a"]
             .into_iter()
             .flat_map(|d| r.push(ev("1-0", d)))
-            .map(|e| e.data)
+            .map(data)
             .collect();
-        out.extend(r.flush().into_iter().map(|e| e.data));
+        out.extend(r.flush().into_iter().map(data));
         assert_eq!(
             out,
             vec!["a", "b", "a"],
             "held at the end of the connection and released"
         );
-    }
-
-    /// What the stream makes of `chunks`: each SSE event and how it decodes, plus overflows.
-    fn decode_chunks(chunks: &[&[u8]]) -> Vec<String> {
-        let mut p = parser(256, None);
-        let mut out = Vec::new();
-        for chunk in chunks {
-            p.feed(chunk);
-            while let Some(e) = p.next_event() {
-                let decoded =
-                    match decode::<Value>("stream_run", &e.event, &e.data, Some(e.id.clone())) {
-                        Ok(Decoded::Part(part)) => format!("{:?}", part),
-                        Ok(Decoded::Failed(err)) => format!("failed {err}"),
-                        Err(err) => format!("error {err}"),
-                    };
-                out.push(format!(
-                    "{:?} {:?} {:?} {:?} => {decoded}",
-                    e.event, e.data, e.id, e.retry
-                ));
-            }
-        }
-        p.finish();
-        while let Some(e) = p.next_event() {
-            out.push(format!("{:?} {:?} at finish", e.event, e.data));
-        }
-        out.push(format!("overflows {}", p.overflows()));
-        out
-    }
-
-    /// Property: any bytes, split at any points, decode to the same events as unsplit, and
-    /// nothing panics. The bytes are drawn from what matters to SSE (line ends of all three
-    /// kinds, field names, colons, a BOM, invalid UTF-8, JSON) so that most inputs are events.
-    #[test]
-    fn any_split_decodes_like_the_whole() {
-        const PIECES: &[&[u8]] = &[
-            b"\r",
-            b"\n",
-            b"\r\n",
-            b"\r\n\r\n",
-            b"\n\n",
-            b":",
-            b": ",
-            b"data",
-            b"data: ",
-            b"event: ",
-            b"id: ",
-            b"retry: ",
-            b"1500",
-            b"values",
-            b"updates|child:1",
-            b"messages",
-            b"error",
-            b"{\"a\": 1}",
-            b"[{\"content\": \"x\", \"type\": \"AIMessageChunk\"}, {}]",
-            b"\xEF\xBB\xBF",
-            b"\xFF\xFE",
-            b"\xC3",
-            b"\xA9",
-            b" ",
-            b"x",
-            b"{",
-            b"}",
-            b"\"",
-            b"-",
-            b"0",
-        ];
-        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
-        for _ in 0..3000 {
-            let mut bytes = Vec::new();
-            for _ in 0..next(60) {
-                if next(40) == 0 {
-                    bytes.extend(std::iter::repeat_n(b'y', next(400)));
-                } else {
-                    bytes.extend_from_slice(PIECES[next(PIECES.len())]);
-                }
-            }
-            let whole = decode_chunks(&[&bytes]);
-            let mut cuts: Vec<usize> = (0..next(8)).map(|_| next(bytes.len() + 1)).collect();
-            cuts.sort_unstable();
-            let mut chunks = Vec::new();
-            let mut from = 0;
-            for cut in cuts {
-                chunks.push(&bytes[from..cut]);
-                from = cut;
-            }
-            chunks.push(&bytes[from..]);
-            assert_eq!(
-                decode_chunks(&chunks),
-                whole,
-                "input {:?} split as {:?}",
-                String::from_utf8_lossy(&bytes),
-                chunks.iter().map(|c| c.len()).collect::<Vec<_>>()
-            );
-            let bytewise: Vec<&[u8]> = bytes.chunks(1).collect();
-            assert_eq!(decode_chunks(&bytewise), whole);
-        }
-    }
-
-    #[test]
-    fn line_ends_bom_comments_ids_and_retry() {
-        let events = decode_chunks(&[b"\xEF\xBB\xBF: heartbeat\r\n\r\nevent: custom\rdata: 1\rid: 5-0\r\revent: custom\ndata: 2\ndata: 3\n\nid:\nevent: custom\ndata: 4\nretry: 1500\r\n\r\n"]);
-        assert_eq!(events.len(), 4, "{events:#?}");
-        assert!(
-            events[0].starts_with("\"custom\" \"1\" \"5-0\" None"),
-            "{}",
-            events[0]
-        );
-        assert!(
-            events[1].starts_with("\"custom\" \"2\\n3\" \"5-0\" None"),
-            "the id is kept; data lines are joined: {}",
-            events[1]
-        );
-        assert!(
-            events[2].starts_with("\"custom\" \"4\" \"\" Some(1.5s)"),
-            "an empty id resets it; retry is read: {}",
-            events[2]
-        );
-        assert_eq!(events[3], "overflows 0");
     }
 
     #[test]
@@ -853,7 +775,7 @@ mod tests {
         let out: Vec<String> = [("1-0", " "), ("2-0", " "), ("3-0", " ")]
             .into_iter()
             .flat_map(|(i, d)| r.push(ev(i, d)))
-            .map(|e| e.data)
+            .map(data)
             .collect();
         assert_eq!(out.len(), 3);
     }

@@ -51,7 +51,7 @@ pub enum StreamPart<S = Value> {
         /// The chunk (boxed: a message is large next to the other parts).
         chunk: Box<Message>,
         /// The node, step and model that produced it.
-        metadata: Map<String, Value>,
+        metadata: ChunkMetadata,
     },
     /// `messages` mode: the messages so far, each with its text up to now.
     MessagesPartial(Vec<Message>),
@@ -116,15 +116,69 @@ pub struct Message {
     /// Pieces of tool calls, by `index` (`{"name", "args", "id", "index"}`, `args` a JSON text
     /// fragment).
     pub tool_call_chunks: Vec<Value>,
+    /// Tool calls whose arguments did not parse (`{"name", "args", "id", "error"}`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invalid_tool_calls: Vec<Value>,
     /// Token counts (`input_tokens`, `output_tokens`, `total_tokens`).
     pub usage_metadata: Option<Value>,
     /// For a tool message: the call it answers.
     pub tool_call_id: Option<String>,
     /// A name (of the tool, for a tool message).
     pub name: Option<String>,
-    /// The other fields (`response_metadata`, `additional_kwargs`, `chunk_position`, …).
+    /// The provider's metadata (model name, finish reason, …).
+    pub response_metadata: Map<String, Value>,
+    /// Provider-specific fields (e.g. a legacy `function_call`).
+    pub additional_kwargs: Map<String, Value>,
+    /// `"last"` on the last chunk of a message, when the model says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chunk_position: Option<String>,
+    /// The other fields (`status` and `artifact` of a tool message, …).
     #[serde(flatten)]
     pub other: Map<String, Value>,
+}
+
+/// A map key, borrowed from the input when it can be (serde's `Cow<str>` always allocates).
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+
+    fn into_string(self) -> String {
+        match self {
+            Key::Borrowed(s) => s.to_string(),
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Key<'de>, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(s))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(s.to_string()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(s))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
 }
 
 // By hand rather than derived: `#[serde(flatten)]` buffers every field before sorting them
@@ -142,8 +196,8 @@ impl<'de> Deserialize<'de> for Message {
                 mut map: A,
             ) -> Result<Message, A::Error> {
                 let mut m = Message::default();
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match key.as_ref() {
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    match key.as_str() {
                         "id" => m.id = map.next_value()?,
                         "type" => m.kind = map.next_value::<Option<String>>()?.unwrap_or_default(),
                         "content" => m.content = map.next_value()?,
@@ -155,12 +209,23 @@ impl<'de> Deserialize<'de> for Message {
                             m.tool_call_chunks =
                                 map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
                         }
+                        "invalid_tool_calls" => {
+                            m.invalid_tool_calls =
+                                map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
+                        }
                         "usage_metadata" => m.usage_metadata = map.next_value()?,
                         "tool_call_id" => m.tool_call_id = map.next_value()?,
                         "name" => m.name = map.next_value()?,
+                        "response_metadata" => {
+                            m.response_metadata = map.next_value::<Option<_>>()?.unwrap_or_default()
+                        }
+                        "additional_kwargs" => {
+                            m.additional_kwargs = map.next_value::<Option<_>>()?.unwrap_or_default()
+                        }
+                        "chunk_position" => m.chunk_position = map.next_value()?,
                         _ => {
                             let value: Value = map.next_value()?;
-                            m.other.insert(key.into_owned(), value);
+                            m.other.insert(key.into_string(), value);
                         }
                     }
                 }
@@ -175,6 +240,124 @@ impl Message {
     /// The text of the content: the string, or the `text` of its text blocks.
     pub fn text(&self) -> String {
         text_of(&self.content)
+    }
+
+    /// Whether this is the last chunk of its message (`"chunk_position": "last"`).
+    pub fn is_last_chunk(&self) -> bool {
+        self.chunk_position.as_deref() == Some("last")
+    }
+}
+
+/// The metadata of the node that produced a message chunk (`langgraph_node`,
+/// `langgraph_step`, `ls_model_name`, the run's ids, …), read when asked for.
+///
+/// It is kept as the JSON text the server sent: a token stream carries one per chunk, about a
+/// kilobyte with twenty keys on a deployed server, and most consumers read one key or none.
+///
+/// ```
+/// # use langgraph_sdk::stream::ChunkMetadata;
+/// let metadata: ChunkMetadata =
+///     serde_json::from_str(r#"{"langgraph_node": "model", "langgraph_step": 2}"#)?;
+/// assert_eq!(metadata.node().as_deref(), Some("model"));
+/// assert_eq!(metadata.step(), Some(2));
+/// assert_eq!(metadata.get("langgraph_step"), Some(serde_json::json!(2)));
+/// assert_eq!(metadata.to_map().len(), 2);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ChunkMetadata(Box<serde_json::value::RawValue>);
+
+impl ChunkMetadata {
+    /// The node that produced the chunk (`langgraph_node`).
+    pub fn node(&self) -> Option<String> {
+        match self.get("langgraph_node")? {
+            Value::String(node) => Some(node),
+            _ => None,
+        }
+    }
+
+    /// The step of the graph (`langgraph_step`).
+    pub fn step(&self) -> Option<u64> {
+        self.get("langgraph_step")?.as_u64()
+    }
+
+    /// The value of `key`, if the metadata has it.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        struct Find<'k>(&'k str);
+        impl<'de> serde::de::Visitor<'de> for Find<'_> {
+            type Value = Option<Value>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Option<Value>, A::Error> {
+                // The last of duplicate keys wins, as in a `Map`.
+                let mut found = None;
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    if key.as_str() == self.0 {
+                        found = Some(map.next_value()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(found)
+            }
+        }
+        use serde::Deserializer as _;
+        serde_json::Deserializer::from_str(self.0.get())
+            .deserialize_map(Find(key))
+            .ok()
+            .flatten()
+    }
+
+    /// All of it, as a map (empty if the server sent something other than an object).
+    pub fn to_map(&self) -> Map<String, Value> {
+        self.to_typed().unwrap_or_default()
+    }
+
+    /// All of it, decoded as `T`.
+    pub fn to_typed<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+
+    /// The JSON text as the server sent it.
+    pub fn as_json(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl Default for ChunkMetadata {
+    fn default() -> ChunkMetadata {
+        ChunkMetadata::from(Map::new())
+    }
+}
+
+impl From<Map<String, Value>> for ChunkMetadata {
+    fn from(map: Map<String, Value>) -> ChunkMetadata {
+        let text = Value::Object(map).to_string();
+        ChunkMetadata(
+            serde_json::value::RawValue::from_string(text).expect("a map is a JSON object"),
+        )
+    }
+}
+
+impl PartialEq for ChunkMetadata {
+    /// The same keys with the same values, in any order and spacing.
+    fn eq(&self, other: &ChunkMetadata) -> bool {
+        self.as_json() == other.as_json()
+            || serde_json::from_str::<Value>(self.as_json()).ok()
+                == serde_json::from_str::<Value>(other.as_json()).ok()
+    }
+}
+
+impl std::fmt::Debug for ChunkMetadata {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("ChunkMetadata")
+            .field(&self.as_json())
+            .finish()
     }
 }
 
@@ -210,7 +393,7 @@ pub(crate) enum Decoded<S> {
 struct Typed<'a> {
     operation: &'static str,
     event: &'a str,
-    data: &'a str,
+    data: &'a [u8],
     value: Value,
 }
 
@@ -218,8 +401,14 @@ impl Typed<'_> {
     fn get<T: DeserializeOwned>(self) -> Result<T, Error> {
         let (operation, event, data) = (self.operation, self.event, self.data);
         serde_json::from_value(self.value)
-            .map_err(|e| Error::decode(operation, format!("`{event}` event: {e}"), data.as_bytes()))
+            .map_err(|e| Error::decode(operation, format!("`{event}` event: {e}"), data))
     }
+}
+
+/// `data` as JSON text, or as a JSON string when it is not JSON.
+fn json_or_text(data: &[u8]) -> Value {
+    serde_json::from_slice(data)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(data).into_owned()))
 }
 
 /// Splits `updates|parent:1|child:2` into the mode and the namespace.
@@ -233,7 +422,7 @@ fn split_name(event: &str) -> (&str, Vec<String>) {
 pub(crate) fn decode<S: DeserializeOwned>(
     operation: &'static str,
     event: &str,
-    data: &str,
+    data: &[u8],
     id: Option<String>,
 ) -> Result<Decoded<S>, Error> {
     let (name, namespace) = split_name(event);
@@ -241,8 +430,8 @@ pub(crate) fn decode<S: DeserializeOwned>(
         if data.is_empty() {
             return Ok(Value::Null);
         }
-        serde_json::from_str(data)
-            .map_err(|e| Error::decode(operation, format!("`{event}` event: {e}"), data.as_bytes()))
+        serde_json::from_slice(data)
+            .map_err(|e| Error::decode(operation, format!("`{event}` event: {e}"), data))
     };
     let typed = |value: Value| Typed {
         operation,
@@ -255,17 +444,28 @@ pub(crate) fn decode<S: DeserializeOwned>(
     fn direct<T: DeserializeOwned>(
         operation: &'static str,
         event: &str,
-        data: &str,
+        data: &[u8],
     ) -> Result<T, Error> {
-        serde_json::from_str(if data.is_empty() { "null" } else { data })
-            .map_err(|e| Error::decode(operation, format!("`{event}` event: {e}"), data.as_bytes()))
+        // One UTF-8 check of the whole text is cheaper than one per string (`from_slice`).
+        let text = match std::str::from_utf8(data) {
+            Ok("") => "null",
+            Ok(text) => text,
+            Err(e) => {
+                let e = format!("`{event}` event: invalid UTF-8: {e}");
+                return Err(Error::decode(operation, e, data));
+            }
+        };
+        serde_json::from_str(text)
+            .map_err(|e| Error::decode(operation, format!("`{event}` event: {e}"), data))
     }
     let part = match name {
         "metadata" => StreamPart::Metadata(direct(operation, event, data)?),
-        "values" if !data.contains("\"__interrupt__\"") => StreamPart::Values {
-            values: direct(operation, event, data)?,
-            interrupts: Vec::new(),
-        },
+        "values" if memchr::memmem::find(data, b"\"__interrupt__\"").is_none() => {
+            StreamPart::Values {
+                values: direct(operation, event, data)?,
+                interrupts: Vec::new(),
+            }
+        }
         "values" => {
             let mut value = json()?;
             let interrupts = match value
@@ -292,7 +492,7 @@ pub(crate) fn decode<S: DeserializeOwned>(
             }
         }
         "messages" => {
-            let (chunk, metadata): (Message, Map<String, Value>) = direct(operation, event, data)?;
+            let (chunk, metadata): (Message, ChunkMetadata) = direct(operation, event, data)?;
             StreamPart::Message {
                 chunk: Box::new(chunk),
                 metadata,
@@ -309,7 +509,7 @@ pub(crate) fn decode<S: DeserializeOwned>(
         "feedback" => StreamPart::Feedback(direct(operation, event, data)?),
         "end" => StreamPart::End,
         "error" => {
-            let value = json().unwrap_or_else(|_| Value::String(data.to_string()));
+            let value = json_or_text(data);
             let error = serde_json::from_value::<RunError>(value.clone()).unwrap_or_else(|_| {
                 RunError::new(
                     "Error",
@@ -323,7 +523,7 @@ pub(crate) fn decode<S: DeserializeOwned>(
         }
         _ => StreamPart::Other {
             event: event.to_string(),
-            data: serde_json::from_str(data).unwrap_or_else(|_| Value::String(data.to_string())),
+            data: json_or_text(data),
         },
     };
     Ok(Decoded::Part(StreamEvent {
@@ -339,7 +539,7 @@ mod tests {
     use serde_json::json;
 
     fn part(event: &str, data: &str) -> StreamEvent {
-        match decode::<Value>("stream_run", event, data, Some("1-0".into())).unwrap() {
+        match decode::<Value>("stream_run", event, data.as_bytes(), Some("1-0".into())).unwrap() {
             Decoded::Part(p) => p,
             Decoded::Failed(e) => panic!("failed: {e}"),
         }
@@ -393,7 +593,8 @@ mod tests {
             StreamPart::Message { chunk, metadata } => {
                 assert_eq!(chunk.text(), "The");
                 assert_eq!(chunk.kind, "AIMessageChunk");
-                assert_eq!(metadata["langgraph_node"], json!("model"));
+                assert_eq!(metadata.node().as_deref(), Some("model"));
+                assert_eq!(metadata.get("nope"), None);
             }
             other => panic!("{other:?}"),
         }
@@ -404,14 +605,14 @@ mod tests {
         let d = decode::<Value>(
             "stream_run",
             "error",
-            r#"{"error": "ValueError", "message": "boom"}"#,
+            br#"{"error": "ValueError", "message": "boom"}"#,
             None,
         )
         .unwrap();
         assert!(
             matches!(d, Decoded::Failed(ref e) if e.error == "ValueError" && e.message == "boom")
         );
-        let d = decode::<Value>("stream_run", "error", "plain text", None).unwrap();
+        let d = decode::<Value>("stream_run", "error", b"plain text", None).unwrap();
         assert!(matches!(d, Decoded::Failed(ref e) if e.message == "plain text"));
     }
 
@@ -427,14 +628,14 @@ mod tests {
 
     #[test]
     fn bad_data_is_a_decode_error_naming_the_event() {
-        let err = decode::<Value>("stream_run", "values", "{not json", None).unwrap_err();
+        let err = decode::<Value>("stream_run", "values", b"{not json", None).unwrap_err();
         assert!(err.to_string().contains("`values` event"), "{err}");
         #[derive(Debug, serde::Deserialize)]
         struct Strict {
             #[allow(dead_code)]
             n: u8,
         }
-        let err = decode::<Strict>("stream_run", "values", r#"{"n": "x"}"#, None).unwrap_err();
+        let err = decode::<Strict>("stream_run", "values", br#"{"n": "x"}"#, None).unwrap_err();
         assert!(matches!(err, Error::Decode { .. }));
     }
 
@@ -453,7 +654,9 @@ mod tests {
         assert!(m.tool_calls.is_empty(), "null reads as empty");
         assert_eq!(m.usage_metadata, Some(json!({"input_tokens": 1})));
         assert_eq!(m.name.as_deref(), Some("n"));
-        assert_eq!(m.other["chunk_position"], json!("last"));
+        assert!(m.is_last_chunk());
+        assert_eq!(m.additional_kwargs, Map::new());
+        assert!(m.other.is_empty(), "{:?}", m.other);
         let back = serde_json::to_value(&m).unwrap();
         assert_eq!(back["chunk_position"], json!("last"));
         assert_eq!(back["type"], json!("AIMessageChunk"));

@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::mock::{Mock, Reply};
-use langgraph_sdk::{Client, Error, ErrorKind, RetryPolicy};
+use langgraph_sdk::{Client, Error, ErrorKind, RetryPolicy, stream::StreamPart};
 use serde_json::json;
 
 const THREAD: &str = "0f0e0d0c-0b0a-0908-0706-050403020100";
@@ -280,7 +280,9 @@ async fn a_wait_whose_connection_drops_is_joined_with_get() {
 async fn an_event_larger_than_the_limit_is_a_typed_error() {
     use futures_util::TryStreamExt;
     let big = "x".repeat(10_000);
-    let body = format!("event: values\r\ndata: {{\"a\": \"{big}\"}}\r\n\r\n");
+    let body = format!(
+        "event: values\r\ndata: {{\"a\": 1}}\r\n\r\nevent: values\r\ndata: {{\"a\": \"{big}\"}}\r\n\r\n"
+    );
     let mock = Mock::start(vec![Reply::Respond(
         200,
         vec![("content-type", "text/event-stream".into())],
@@ -293,6 +295,11 @@ async fn an_event_larger_than_the_limit_is_a_typed_error() {
         .build()
         .unwrap();
     let mut stream = client.runs().stream_stateless("agent").await.unwrap();
+    let first = stream.try_next().await.unwrap().unwrap();
+    assert!(
+        matches!(first.part, StreamPart::Values { ref values, .. } if values["a"] == 1),
+        "the event before the large one is delivered: {first:?}"
+    );
     let err = stream.try_next().await.unwrap_err();
     assert!(
         matches!(err, Error::EventTooLarge { limit: 4096, .. }),
@@ -302,4 +309,33 @@ async fn an_event_larger_than_the_limit_is_a_typed_error() {
         stream.try_next().await.unwrap().is_none(),
         "the stream ends"
     );
+}
+
+#[tokio::test]
+async fn the_last_event_id_is_that_of_the_last_event_handed_out() {
+    use futures_util::TryStreamExt;
+    // Three events in one read: the stream decodes all three before handing out the first.
+    let body = "id: 1-0\r\nevent: custom\r\ndata: 1\r\n\r\nid: 2-0\r\nevent: custom\r\ndata: 2\r\n\r\nid: 3-0\r\nevent: custom\r\ndata: 3\r\n\r\n";
+    let mock = Mock::start(vec![Reply::Respond(
+        200,
+        vec![("content-type", "text/event-stream".into())],
+        body.into(),
+    )])
+    .await;
+    let mut stream = client(&mock.url)
+        .runs()
+        .stream_stateless("agent")
+        .await
+        .unwrap();
+    assert_eq!(stream.last_event_id(), None);
+    for expected in ["1-0", "2-0", "3-0"] {
+        let event = stream.try_next().await.unwrap().unwrap();
+        assert_eq!(event.id.as_deref(), Some(expected));
+        assert_eq!(
+            stream.last_event_id().as_deref(),
+            Some(expected),
+            "a rejoin from here must not skip what the caller has not seen"
+        );
+    }
+    assert!(stream.try_next().await.unwrap().is_none());
 }
