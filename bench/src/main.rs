@@ -5,6 +5,7 @@
 //! langgraph-bench client <workload> --url URL [--thread T] [--run R] [--count N] [--concurrency C]
 //! langgraph-bench raw    <workload> --url URL [--thread T] [--run R] [--count N] [--concurrency C]
 //! langgraph-bench events <thread>
+//! langgraph-bench decode
 //! ```
 //!
 //! `serve` is the fast fake server (see `server.rs`); it prints `LISTENING http://127.0.0.1:P`
@@ -13,7 +14,8 @@
 //! JSON line, `{"workload", "seconds", "events", "requests", "errors", "peak_rss_kb"}` (`raw`
 //! adds `bytes`), where `seconds` covers the workload only (not start-up or building the
 //! client). `events` prints `{"events": N, "bytes": B}`, what the server streams for a thread
-//! id (`n-<N>` or `bytes-<B>`). Workloads:
+//! id (`n-<N>` or `bytes-<B>`). `decode` times the decoding of the fixture's events in memory
+//! (see `decode.rs`). Workloads:
 //!
 //! - `stream`, `memory`: one join stream of `--thread`/`--run`, consumed to the end.
 //! - `requests`: `--count` sequential `GET /threads/{--thread}`.
@@ -22,6 +24,7 @@
 //!   `{"text": "hi"}`, waited for or streamed (`values`), in `--concurrency` (default 1)
 //!   sequences side by side, each on its own thread created before the clock starts.
 
+mod decode;
 mod fixture;
 mod raw;
 mod sdk;
@@ -144,6 +147,7 @@ fn peak_rss_kb() -> u64 {
 
 const USAGE: &str = "usage: langgraph-bench serve [--port P]
        langgraph-bench events <n-N|bytes-B>
+       langgraph-bench decode
        langgraph-bench (client|raw) <stream|requests|concurrent|memory|e2e-wait|e2e-stream> --url URL [--thread T] [--run R] [--count N] [--concurrency C]";
 
 fn main() -> ExitCode {
@@ -153,6 +157,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(args),
         Some(side @ ("client" | "raw")) => measure(side, args),
         Some("events") => events(args),
+        Some("decode") => decode::run(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

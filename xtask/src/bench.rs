@@ -958,6 +958,14 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         measure(workload, &runners, &fast.url, options.reps, &mut results);
     }
     drop(fast);
+    let decode = if options.wants("rust") && workloads.iter().any(|w| w.key == "stream") {
+        eprintln!("bench: decoding the stream's events in memory");
+        Decode::measure(&bench)
+            .inspect_err(|e| eprintln!("bench: {e}"))
+            .ok()
+    } else {
+        None
+    };
 
     if options.e2e {
         let server = langgraph_testbed::Server::start()?;
@@ -990,6 +998,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         results: &results,
         total_seconds: total,
         build_seconds,
+        decode,
     };
     let out_dir = if options.full() {
         root.join("docs")
@@ -1047,6 +1056,7 @@ fn render(args: &[String]) -> Result<ExitCode, Error> {
         results: &results,
         total_seconds,
         build_seconds,
+        decode: Decode::parse(&saved["decode"]),
     };
     write_report(&report, &dir)?;
     Ok(ExitCode::SUCCESS)
@@ -1156,6 +1166,47 @@ struct Report<'a> {
     results: &'a Results,
     total_seconds: f64,
     build_seconds: f64,
+    decode: Option<Decode>,
+}
+
+/// The stream's events decoded in memory (`langgraph-bench decode`), µs per event.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Decode {
+    /// serde_json only checking the JSON.
+    validate: f64,
+    /// Into this SDK's typed parts.
+    typed: f64,
+    /// Into a generic JSON tree.
+    tree: f64,
+}
+
+impl Decode {
+    fn parse(v: &Value) -> Option<Decode> {
+        Some(Decode {
+            validate: v["validate_us"].as_f64()?,
+            typed: v["typed_us"].as_f64()?,
+            tree: v["tree_us"].as_f64()?,
+        })
+    }
+
+    /// Runs `langgraph-bench decode`.
+    fn measure(bench: &Path) -> Result<Decode, String> {
+        let output = Command::new(bench)
+            .arg("decode")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("running {} decode: {e}", bench.display()))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        serde_json::from_str(stdout.trim())
+            .ok()
+            .and_then(|v| Decode::parse(&v))
+            .ok_or_else(|| {
+                format!(
+                    "`langgraph-bench decode` printed {stdout:?}; stderr: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            })
+    }
 }
 
 /// A target of the issue and how it went.
@@ -1280,6 +1331,9 @@ impl Report<'_> {
             "skipped": self.env.skipped,
             "workloads": workloads,
             "results": cells,
+            "decode": self.decode.map(|d| serde_json::json!({
+                "validate_us": d.validate, "typed_us": d.typed, "tree_us": d.tree,
+            })),
         })
     }
 
@@ -1550,6 +1604,46 @@ impl Report<'_> {
         if !reduced.is_empty() {
             let _ = writeln!(md, "\n\\* {}.", reduced.join("; "));
         }
+        if workload.key == "stream" {
+            self.stream_time(md, workload);
+        }
+        md.push('\n');
+    }
+
+    /// Where the time of the stream workload goes, from the in-memory decode figures.
+    fn stream_time(&self, md: &mut String, workload: &Workload) {
+        let (Some(decode), Some(events)) = (self.decode, workload.events) else {
+            return;
+        };
+        let us = |key: &str| {
+            self.median(workload.key, key)
+                .map(|s| s * 1e6 / events as f64)
+        };
+        let _ = write!(
+            md,
+            "\nWhere the time goes: the same events' data decoded in memory, without the network \
+             (`langgraph-bench decode`, median of 5 passes over the 100,000 events): serde_json \
+             only checking the JSON takes {:.2} µs an event, decoding it into this SDK's typed \
+             parts (`Message` and `ChunkMetadata`, what its stream does) {:.2} µs, and into a \
+             generic JSON tree (`serde_json::Value`, the shape the official clients hand out) \
+             {:.2} µs.",
+            decode.validate, decode.typed, decode.tree
+        );
+        if let (Some(rust), Some(raw), Some(python)) = (us("rust"), us("raw"), us("python")) {
+            let budget = python / 10.0;
+            let _ = write!(
+                md,
+                " The whole stream costs this SDK {rust:.2} µs an event, reading the bytes \
+                 alone (raw) {raw:.2} µs, the official Python client {python:.2} µs. Ten times \
+                 the Python client's speed leaves {budget:.2} µs an event for reading, SSE \
+                 framing and decoding together: {} the typed decode alone takes here.",
+                if budget < decode.typed {
+                    "less than what"
+                } else {
+                    "more than what"
+                }
+            );
+        }
         md.push('\n');
     }
 
@@ -1638,6 +1732,7 @@ impl Report<'_> {
             "Each SDK is used through its normal API: Rust `client.runs().join_stream(thread, run)` consumed with `TryStreamExt::try_next`; Python `async for part in client.runs.join_stream(...)`; JS `for await (const part of client.runs.joinStream(...))`; `threads.get` for the requests; `runs.wait` and `runs.stream` for e2e.".into(),
             "The Rust clients use tokio's multi-threaded runtime (as many workers as cores; the concurrent streams are one task each); Python runs asyncio's default loop and JS Node's, both single-threaded.".into(),
             "The fake server's events carry ids and a `Location` header, like a resumable stream of the real server. When such a stream closes, the Rust SDK and the Python SDK ask for the run's status (`GET /threads/{t}/runs/{r}`) to tell the end of the run from a cut; the Rust SDK then rejoins once with `Last-Event-ID` to replay anything a cut could have swallowed. Both requests are part of the timed work.".into(),
+            "What \"typed parts\" means per client: this SDK decodes a message chunk into typed fields (`Message`) and keeps the node's metadata as its JSON text, checked but read only when asked for (`ChunkMetadata`); the official clients build a generic tree of both (Python with orjson, JS with `JSON.parse`).".into(),
             "The metadata of the fixture's events is shortened to the node's keys (the real server adds a dozen about the deployment and run, about 1,300 bytes an event in all), to match the event size the benchmark is specified with.".into(),
             format!(
                 "End to end: a run of the in-memory server takes about a second whoever asks (its queue polls for new runs every 0.5 s), so 200 runs one after the other would take over 3 minutes per client and mode, 25 minutes in all. Instead {E2E_LANES} processes of a client run side by side (the test server runs `--n-jobs-per-worker 10`), each creating its own thread (not timed) and making {} runs on it one after the other; {E2E_ROUNDS} such rounds per client and mode, the clients' order reversed in the second (the server slows down a little as runs pile up in its memory), make {} runs. Each lane is a sample; runs/s is a round's runs over its slowest lane's time (median of the rounds).",
@@ -2244,9 +2339,15 @@ mod tests {
             results: &results,
             total_seconds: 1.0,
             build_seconds: 0.5,
+            decode: Some(Decode {
+                validate: 0.25,
+                typed: 0.5,
+                tree: 1.0,
+            }),
         };
+        let saved = report.to_json();
         let (reps, env2, workloads2, results2, total, build) =
-            Report::from_json(&report.to_json()).expect("loads");
+            Report::from_json(&saved).expect("loads");
         let again = Report {
             reps,
             env: &env2,
@@ -2254,7 +2355,9 @@ mod tests {
             results: &results2,
             total_seconds: total,
             build_seconds: build,
+            decode: Decode::parse(&saved["decode"]),
         };
+        assert_eq!(again.decode, report.decode);
         assert_eq!(again.markdown(), report.markdown());
         assert_eq!(again.svg(), report.svg());
         assert!(

@@ -1,0 +1,75 @@
+//! `langgraph-bench decode`: where the time of a stream goes, without the network. The data
+//! lines of the stream fixture's 100,000 events, held in memory, are decoded three ways, each
+//! timed over all events (median of 5 passes):
+//!
+//! - `validate`: serde_json only checks the JSON (`IgnoredAny`), the least any client that
+//!   looks at the data can do;
+//! - `typed`: into this SDK's typed parts, `(Message, ChunkMetadata)`, exactly what its stream
+//!   does with a `messages` event;
+//! - `tree`: into a generic JSON tree (`serde_json::Value`), the shape the official clients
+//!   hand out (they build it with orjson in C and V8's `JSON.parse`).
+//!
+//! Prints `{"events", "validate_us", "typed_us", "tree_us"}`, microseconds per event.
+
+use std::time::Instant;
+
+use langgraph_sdk::stream::{ChunkMetadata, Message};
+use serde::de::IgnoredAny;
+
+use crate::fixture::{CACHED_EVENTS, Fixture};
+
+const PASSES: usize = 5;
+
+pub fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let fixture = Fixture::new();
+    let events = fixture
+        .cached(1, CACHED_EVENTS)
+        .ok_or("the fixture has no cached events")?;
+    let data: Vec<&[u8]> = events
+        .split(|&b| b == b'\n')
+        .filter_map(|line| line.strip_prefix(b"data: "))
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+        .collect();
+    if data.len() as u64 != CACHED_EVENTS {
+        return Err(format!("found {} data lines", data.len()).into());
+    }
+    // Text first, as the SDK does (one UTF-8 check of the data, then `from_str`).
+    let validate = per_event(&data, |d| serde_json::from_str::<IgnoredAny>(d).map(drop))?;
+    let typed = per_event(&data, |d| {
+        serde_json::from_str::<(Message, ChunkMetadata)>(d).map(|part| {
+            std::hint::black_box(part);
+        })
+    })?;
+    let tree = per_event(&data, |d| {
+        serde_json::from_str::<serde_json::Value>(d).map(|value| {
+            std::hint::black_box(value);
+        })
+    })?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "events": data.len(),
+            "validate_us": validate,
+            "typed_us": typed,
+            "tree_us": tree,
+        })
+    );
+    Ok(())
+}
+
+/// The median over [`PASSES`] passes of the time `decode` takes per event, in µs.
+fn per_event(
+    data: &[&[u8]],
+    decode: impl Fn(&str) -> serde_json::Result<()>,
+) -> Result<f64, Box<dyn std::error::Error>> {
+    let mut passes = Vec::with_capacity(PASSES);
+    for _ in 0..PASSES {
+        let started = Instant::now();
+        for d in data {
+            decode(std::str::from_utf8(std::hint::black_box(d))?)?;
+        }
+        passes.push(started.elapsed().as_secs_f64() * 1e6 / data.len() as f64);
+    }
+    passes.sort_by(f64::total_cmp);
+    Ok(passes[PASSES / 2])
+}
