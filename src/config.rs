@@ -91,9 +91,10 @@ impl KeySource {
 /// When and how often a failed request is sent again.
 ///
 /// A failure to connect is retried for every operation, since the request never left. A
-/// request that may have had an effect is never re-sent; one that cannot (GET, PUT, DELETE,
-/// and the POST searches and counts) is also retried on 429, 502, 503 and 504, after the
-/// server's `Retry-After` when it sends one, else after an exponential backoff with jitter.
+/// request that may have had an effect is never re-sent; one that is harmless to repeat (GET,
+/// PUT, DELETE, and the POST searches and counts) is also retried when the connection drops
+/// without an answer and on 429, 502, 503 and 504, after the server's `Retry-After` when it
+/// sends one, else after an exponential backoff with jitter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0 turns retrying off).

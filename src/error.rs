@@ -21,7 +21,7 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
     /// No connection could be made (the request was never sent).
-    #[error("cannot connect for `{operation}`: {source}")]
+    #[error("cannot connect for `{operation}`: {}", chain(source))]
     Connect {
         /// The operation, e.g. `create_run`.
         operation: &'static str,
@@ -30,7 +30,7 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// The connect or read timeout passed.
-    #[error("`{operation}` timed out: {source}")]
+    #[error("`{operation}` timed out: {}", chain(source))]
     Timeout {
         /// The operation, e.g. `wait_run`.
         operation: &'static str,
@@ -39,7 +39,7 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// The connection failed after the request was sent, or the body could not be read.
-    #[error("`{operation}` failed in transport: {source}")]
+    #[error("`{operation}` failed in transport: {}", chain(source))]
     Transport {
         /// The operation.
         operation: &'static str,
@@ -89,6 +89,22 @@ pub enum Error {
     /// The client could not be configured.
     #[error("invalid configuration: {0}")]
     Config(String),
+}
+
+/// `error` and what caused it, down to the root (reqwest's own message rarely says what went
+/// wrong: "error sending request for url (…)").
+fn chain(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(e) = cause {
+        let message = e.to_string();
+        if !text.contains(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        cause = e.source();
+    }
+    text
 }
 
 impl Error {

@@ -153,6 +153,11 @@ impl Transport {
                 let wait = match (&attempt, spare.is_some()) {
                     (_, false) => None,
                     (Err(e), true) if e.is_connect() => Some(self.retry.backoff(retry)),
+                    // No answer (the server closed the connection, a proxy reset it): sending
+                    // again is safe only when doing it twice is harmless.
+                    (Err(e), true) if retry_safe && !e.is_timeout() => {
+                        Some(self.retry.backoff(retry))
+                    }
                     (Ok(r), true) if retry_safe && retryable_status(r.status()) => {
                         match retry_after(r) {
                             Some(asked) if asked > self.retry.max_backoff => None,

@@ -79,7 +79,19 @@ async fn a_run_creating_post_is_not_resent_after_a_503() {
         .await
         .unwrap_err();
     assert!(err.is_transport(), "{err}");
+    assert!(
+        err.to_string().contains("closed"),
+        "the message says what went wrong, not only reqwest's \"error sending request\": {err}"
+    );
     assert_eq!(mock.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn a_get_whose_connection_drops_unanswered_is_sent_again() {
+    let mock = Mock::start(vec![Reply::Hangup, Reply::json(200, &thread_json())]).await;
+    let thread = client(&mock.url).threads().get(THREAD).await.unwrap();
+    assert_eq!(thread.thread_id.to_string(), THREAD);
+    assert_eq!(mock.seen().len(), 2);
 }
 
 #[tokio::test]
