@@ -17,6 +17,9 @@ use std::{borrow::Cow, time::Duration};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The buffer capacity kept between reads (more is given back once the events are taken).
+const IDLE_CAPACITY: usize = 64 * 1024;
+
 /// One event, borrowed from the decoder until the next call that changes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Event<'a> {
@@ -145,22 +148,38 @@ impl Decoder {
         }
         // Drop what earlier events used before growing the buffer, so that it holds about one
         // read plus the event being read.
-        if self.block > 0 {
-            self.buf.drain(..self.block);
-            let shift = self.block;
-            self.line -= shift;
-            self.scan -= shift;
-            if let Some((from, to)) = &mut self.name {
-                *from -= shift;
-                *to -= shift;
-            }
-            if let Data::One(from, to) = &mut self.data {
-                *from -= shift;
-                *to -= shift;
-            }
-            self.block = 0;
-        }
+        self.compact();
         self.buf.extend_from_slice(bytes);
+    }
+
+    /// Drops the bytes before the event being read.
+    fn compact(&mut self) {
+        if self.block == 0 {
+            return;
+        }
+        self.buf.drain(..self.block);
+        let shift = self.block;
+        self.line -= shift;
+        self.scan -= shift;
+        if let Some((from, to)) = &mut self.name {
+            *from -= shift;
+            *to -= shift;
+        }
+        if let Data::One(from, to) = &mut self.data {
+            *from -= shift;
+            *to -= shift;
+        }
+        self.block = 0;
+    }
+
+    /// Every complete event was taken: give back a buffer that a large read grew, so that
+    /// an idle stream holds about one event (a thousand streams would otherwise each keep
+    /// their largest read).
+    fn idle(&mut self) {
+        if self.buf.capacity() > IDLE_CAPACITY && self.buf.len() - self.block < IDLE_CAPACITY / 2 {
+            self.compact();
+            self.buf.shrink_to(IDLE_CAPACITY / 2);
+        }
     }
 
     /// The next complete event, if the bytes fed so far hold one.
@@ -196,6 +215,8 @@ impl Decoder {
                 };
                 if self.buf.len() - self.block + joined > self.max_event {
                     self.overflowed = true;
+                } else {
+                    self.idle();
                 }
                 return None;
             };
@@ -411,6 +432,22 @@ mod tests {
         d.feed(b"data: part");
         assert!(d.next_event().is_none());
         assert!(d.buf.len() < 200, "{} bytes held", d.buf.len());
+
+        // A large read is given back once its events are taken; the partial event is kept.
+        let events: String = (0..5000).map(|k| format!("data: {k}\n\n")).collect();
+        d.feed(b" of it\n\n");
+        d.feed(events.as_bytes());
+        d.feed(b"data: rest");
+        assert!(d.buf.capacity() > IDLE_CAPACITY);
+        assert_eq!(d.next_event().map(|e| e.data), Some(&b"part of it"[..]));
+        let mut taken = 0;
+        while d.next_event().is_some() {
+            taken += 1;
+        }
+        assert_eq!(taken, 5000);
+        assert!(d.buf.capacity() <= IDLE_CAPACITY, "{}", d.buf.capacity());
+        d.feed(b"\n\n");
+        assert_eq!(d.next_event().map(|e| e.data), Some(&b"rest"[..]));
     }
 
     /// Property: on random SSE-shaped input split at random points, this decoder yields the
