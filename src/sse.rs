@@ -277,7 +277,10 @@ impl Decoder {
             }
             b"id" if !bytes.contains(&0) => {
                 self.id_buffer.clear();
-                self.id_buffer.push_str(&String::from_utf8_lossy(bytes));
+                match std::str::from_utf8(bytes) {
+                    Ok(id) => self.id_buffer.push_str(id),
+                    Err(_) => self.id_buffer.push_str(&String::from_utf8_lossy(bytes)),
+                }
             }
             b"retry" if !bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit) => {
                 // Beyond `u64` milliseconds is no reconnection time anyone means: ignored.

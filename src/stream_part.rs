@@ -185,54 +185,62 @@ impl<'de> Deserialize<'de> for Key<'de> {
 // out, and message chunks are the hot path of a token stream. This reads each field once.
 impl<'de> Deserialize<'de> for Message {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Message, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Message;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a message object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Message, A::Error> {
-                let mut m = Message::default();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => m.id = map.next_value()?,
-                        "type" => m.kind = map.next_value::<Option<String>>()?.unwrap_or_default(),
-                        "content" => m.content = map.next_value()?,
-                        "tool_calls" => {
-                            m.tool_calls =
-                                map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
-                        }
-                        "tool_call_chunks" => {
-                            m.tool_call_chunks =
-                                map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
-                        }
-                        "invalid_tool_calls" => {
-                            m.invalid_tool_calls =
-                                map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
-                        }
-                        "usage_metadata" => m.usage_metadata = map.next_value()?,
-                        "tool_call_id" => m.tool_call_id = map.next_value()?,
-                        "name" => m.name = map.next_value()?,
-                        "response_metadata" => {
-                            m.response_metadata = map.next_value::<Option<_>>()?.unwrap_or_default()
-                        }
-                        "additional_kwargs" => {
-                            m.additional_kwargs = map.next_value::<Option<_>>()?.unwrap_or_default()
-                        }
-                        "chunk_position" => m.chunk_position = map.next_value()?,
-                        _ => {
-                            let value: Value = map.next_value()?;
-                            m.other.insert(key.into_string(), value);
-                        }
-                    }
+        Ok(*deserializer.deserialize_map(Fields)?)
+    }
+}
+
+/// A [`Message`] decoded straight into its box: the struct is some 300 bytes, and a token
+/// stream would otherwise copy it from frame to frame several times per chunk.
+struct Boxed(Box<Message>);
+
+impl<'de> Deserialize<'de> for Boxed {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Boxed, D::Error> {
+        deserializer.deserialize_map(Fields).map(Boxed)
+    }
+}
+
+/// Reads a message object field by field into a boxed [`Message`].
+struct Fields;
+
+impl<'de> serde::de::Visitor<'de> for Fields {
+    type Value = Box<Message>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a message object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Box<Message>, A::Error> {
+        let mut m = Box::<Message>::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match key.as_str() {
+                "id" => m.id = map.next_value()?,
+                "type" => m.kind = map.next_value::<Option<String>>()?.unwrap_or_default(),
+                "content" => m.content = map.next_value()?,
+                "tool_calls" => {
+                    m.tool_calls = map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
                 }
-                Ok(m)
+                "tool_call_chunks" => {
+                    m.tool_call_chunks = map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
+                }
+                "invalid_tool_calls" => {
+                    m.invalid_tool_calls =
+                        map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
+                }
+                "usage_metadata" => m.usage_metadata = map.next_value()?,
+                "tool_call_id" => m.tool_call_id = map.next_value()?,
+                "name" => m.name = map.next_value()?,
+                "response_metadata" => {
+                    m.response_metadata = map.next_value::<Option<_>>()?.unwrap_or_default()
+                }
+                "additional_kwargs" => {
+                    m.additional_kwargs = map.next_value::<Option<_>>()?.unwrap_or_default()
+                }
+                "chunk_position" => m.chunk_position = map.next_value()?,
+                _ => {
+                    let value: Value = map.next_value()?;
+                    m.other.insert(key.into_string(), value);
+                }
             }
         }
-        deserializer.deserialize_map(Fields)
+        Ok(m)
     }
 }
 
@@ -492,11 +500,8 @@ pub(crate) fn decode<S: DeserializeOwned>(
             }
         }
         "messages" => {
-            let (chunk, metadata): (Message, ChunkMetadata) = direct(operation, event, data)?;
-            StreamPart::Message {
-                chunk: Box::new(chunk),
-                metadata,
-            }
+            let (Boxed(chunk), metadata) = direct(operation, event, data)?;
+            StreamPart::Message { chunk, metadata }
         }
         "messages/partial" => StreamPart::MessagesPartial(direct(operation, event, data)?),
         "messages/complete" => StreamPart::MessagesComplete(direct(operation, event, data)?),
