@@ -1,0 +1,412 @@
+//! Running the clients: one process per repetition, its JSON line, medians and ranges.
+
+use super::*;
+
+/// One repetition's JSON line.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Sample {
+    pub(super) seconds: f64,
+    pub(super) events: u64,
+    pub(super) errors: u64,
+    pub(super) peak_rss_kb: u64,
+    pub(super) bytes: Option<u64>,
+    /// What the client said about its errors (the end of its stderr).
+    pub(super) error: Option<String>,
+}
+
+impl Sample {
+    pub(super) fn parse(line: &Value) -> Option<Sample> {
+        Some(Sample {
+            seconds: line.get("seconds")?.as_f64()?,
+            events: line.get("events").and_then(Value::as_u64).unwrap_or(0),
+            errors: line.get("errors").and_then(Value::as_u64).unwrap_or(0),
+            peak_rss_kb: line.get("peak_rss_kb").and_then(Value::as_u64).unwrap_or(0),
+            bytes: line.get("bytes").and_then(Value::as_u64),
+            error: line.get("error").and_then(Value::as_str).map(str::to_owned),
+        })
+    }
+}
+
+/// The repetitions of one client on one workload.
+#[derive(Default)]
+pub(super) struct Cell {
+    pub(super) samples: Vec<Sample>,
+    /// Repetitions that produced no measurement, with why.
+    pub(super) failures: Vec<String>,
+    /// Repetitions planned.
+    pub(super) reps: usize,
+    /// Why fewer repetitions than asked were run.
+    pub(super) reduced: Option<String>,
+    /// Repetitions whose events or bytes were not the expected ones.
+    pub(super) incomplete: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Stats {
+    pub(super) median: f64,
+    pub(super) min: f64,
+    pub(super) max: f64,
+}
+
+pub(super) fn stats(values: impl IntoIterator<Item = f64>) -> Option<Stats> {
+    let mut v: Vec<f64> = values.into_iter().collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let median = if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    };
+    Some(Stats {
+        median,
+        min: v[0],
+        max: v[n - 1],
+    })
+}
+
+impl Cell {
+    pub(super) fn seconds(&self) -> Option<Stats> {
+        stats(self.samples.iter().map(|s| s.seconds))
+    }
+
+    pub(super) fn rss_kb(&self) -> Option<Stats> {
+        stats(self.samples.iter().map(|s| s.peak_rss_kb as f64))
+    }
+
+    /// The events a client delivered in its median repetition (`None` for the baseline,
+    /// which counts none).
+    pub(super) fn delivered(&self, client: &str) -> Option<u64> {
+        if client == "raw" {
+            return None;
+        }
+        stats(self.samples.iter().map(|s| s.events as f64)).map(|s| s.median as u64)
+    }
+
+    pub(super) fn errors(&self) -> u64 {
+        self.samples.iter().map(|s| s.errors).sum::<u64>() + self.failures.len() as u64
+    }
+
+    /// Whether every repetition ran, without errors, delivering everything.
+    pub(super) fn clean(&self) -> bool {
+        !self.samples.is_empty() && self.errors() == 0 && self.incomplete == 0
+    }
+}
+
+/// All results: by workload, then by client.
+pub(super) type Results = BTreeMap<&'static str, BTreeMap<&'static str, Cell>>;
+
+/// Runs one repetition; returns its sample and its wall time, or why it failed.
+pub(super) fn run_once(
+    runner: &Runner,
+    workload: &Workload,
+    url: &str,
+) -> (Result<Sample, String>, Duration) {
+    let started = Instant::now();
+    let mut command = runner.command(workload.key, url, &workload.args);
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let result = match command.spawn() {
+        Ok(child) => collect(child),
+        Err(e) => Err(format!("cannot start {:?}: {e}", runner.program)),
+    };
+    let result = result.and_then(|(stdout, stderr)| parse_sample(&stdout, &stderr));
+    (result, started.elapsed())
+}
+
+/// The sample a runner printed (its last JSON line).
+pub(super) fn parse_sample(stdout: &str, stderr: &str) -> Result<Sample, String> {
+    let line = stdout.lines().rev().find_map(|l| {
+        serde_json::from_str::<Value>(l.trim())
+            .ok()
+            .filter(Value::is_object)
+    });
+    match line.as_ref().and_then(Sample::parse) {
+        Some(mut sample) => {
+            if sample.errors > 0 {
+                eprintln!("      stderr: {}", tail(stderr, 6));
+                sample.error = Some(tail(stderr, 1));
+            }
+            Ok(sample)
+        }
+        None => Err(format!(
+            "no result line; stdout: {}; stderr: {}",
+            tail(stdout, 3),
+            tail(stderr, 8)
+        )),
+    }
+}
+
+/// Waits for a child (at most [`REP_TIMEOUT`]) and returns its stdout and stderr.
+pub(super) fn collect(mut child: Child) -> Result<(String, String), String> {
+    pub(super) fn drain(
+        pipe: Option<impl Read + Send + 'static>,
+    ) -> std::thread::JoinHandle<String> {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let mut bytes = Vec::new();
+                let _ = pipe.read_to_end(&mut bytes);
+                text = String::from_utf8_lossy(&bytes).into_owned();
+            }
+            text
+        })
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let deadline = Instant::now() + REP_TIMEOUT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Ok(status),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break Err(format!("killed after {} s", REP_TIMEOUT.as_secs()));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => break Err(format!("waiting: {e}")),
+        }
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    match status {
+        Ok(status) if status.success() => Ok((stdout, stderr)),
+        Ok(status) => Err(format!(
+            "exited with {status}; stderr: {}",
+            tail(&stderr, 8)
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+pub(super) fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let shown = all[all.len().saturating_sub(lines)..].join(" | ");
+    if shown.is_empty() {
+        "(empty)".into()
+    } else {
+        shown
+    }
+}
+
+/// Runs every client on `workload`, repetitions interleaved (client after client).
+pub(super) fn measure(
+    workload: &Workload,
+    runners: &[Runner],
+    url: &str,
+    reps: usize,
+    results: &mut Results,
+) {
+    eprintln!("\n== {}: {}", workload.title, workload.what);
+    if workload.lanes > 1 {
+        measure_lanes(workload, runners, url, results);
+        return;
+    }
+    let cells = results.entry(workload.key).or_default();
+    for runner in runners {
+        cells.entry(runner.key).or_default().reps = reps;
+    }
+    for rep in 0..reps {
+        for runner in runners {
+            let cell = cells.get_mut(runner.key).expect("cell");
+            if rep >= cell.reps {
+                continue;
+            }
+            let (result, wall) = run_once(runner, workload, url);
+            match result {
+                Ok(sample) => {
+                    let complete = match runner.key {
+                        "raw" => workload.bytes.is_none_or(|b| sample.bytes == Some(b)),
+                        _ => workload.events.is_none_or(|e| sample.events == e),
+                    };
+                    eprintln!(
+                        "  {:<6} {}/{}: {:>9.3} s{}{}{}",
+                        runner.key,
+                        rep + 1,
+                        cell.reps,
+                        sample.seconds,
+                        rate_note(workload, runner.key, &sample),
+                        if sample.errors > 0 {
+                            format!(", {} errors", sample.errors)
+                        } else {
+                            String::new()
+                        },
+                        if complete {
+                            ""
+                        } else {
+                            ", INCOMPLETE (events or bytes missing)"
+                        }
+                    );
+                    if !complete {
+                        cell.incomplete += 1;
+                    }
+                    cell.samples.push(sample);
+                }
+                Err(why) => {
+                    eprintln!(
+                        "  {:<6} {}/{}: FAILED: {why}",
+                        runner.key,
+                        rep + 1,
+                        cell.reps
+                    );
+                    cell.failures.push(why);
+                }
+            }
+            if rep == 0 && wall > SLOW_REP && cell.reps > SLOW_REPS {
+                cell.reduced = Some(format!(
+                    "{SLOW_REPS} repetitions instead of {reps}: one takes {:.0} s",
+                    wall.as_secs_f64()
+                ));
+                cell.reps = SLOW_REPS;
+                eprintln!(
+                    "  {:<6} takes {:.0} s a repetition: {SLOW_REPS} repetitions instead of {reps}",
+                    runner.key,
+                    wall.as_secs_f64()
+                );
+            }
+        }
+    }
+}
+
+/// Runs each client as [`Workload::lanes`] processes side by side, [`E2E_ROUNDS`] times (the
+/// clients' order reversed every other round); each lane is a sample.
+pub(super) fn measure_lanes(
+    workload: &Workload,
+    runners: &[Runner],
+    url: &str,
+    results: &mut Results,
+) {
+    let cells = results.entry(workload.key).or_default();
+    for round in 0..E2E_ROUNDS {
+        let order: Vec<&Runner> = if round % 2 == 0 {
+            runners.iter().collect()
+        } else {
+            runners.iter().rev().collect()
+        };
+        for runner in order {
+            measure_round(workload, runner, url, round, cells);
+        }
+    }
+}
+
+pub(super) fn measure_round(
+    workload: &Workload,
+    runner: &Runner,
+    url: &str,
+    round: usize,
+    cells: &mut BTreeMap<&'static str, Cell>,
+) {
+    {
+        let started = Instant::now();
+        let lanes: Vec<_> = (0..workload.lanes)
+            .map(|_| {
+                let mut command = runner.command(workload.key, url, &workload.args);
+                command
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped());
+                command.spawn()
+            })
+            .collect();
+        let cell = cells.entry(runner.key).or_default();
+        cell.reps += workload.lanes;
+        let before = cell.samples.len();
+        for lane in lanes {
+            let result = lane
+                .map_err(|e| format!("cannot start {:?}: {e}", runner.program))
+                .and_then(collect)
+                .and_then(|(stdout, stderr)| parse_sample(&stdout, &stderr));
+            match result {
+                Ok(sample) => cell.samples.push(sample),
+                Err(why) => cell.failures.push(why),
+            }
+        }
+        let round_cell = Cell {
+            samples: cell.samples[before..].to_vec(),
+            ..Cell::default()
+        };
+        match (round_cell.seconds(), lanes_rate(workload, &round_cell)) {
+            (Some(s), Some(rate)) => eprintln!(
+                "  {:<6} round {}: {} lanes in {:.1} s: {:.0} ms a run (median lane; {:.0} to {:.0}), {:.1} runs/s in all{}",
+                runner.key,
+                round + 1,
+                round_cell.samples.len(),
+                started.elapsed().as_secs_f64(),
+                per_run_ms(workload, s.median),
+                per_run_ms(workload, s.min),
+                per_run_ms(workload, s.max),
+                rate,
+                if cell.errors() > 0 {
+                    format!(", {} errors", cell.errors())
+                } else {
+                    String::new()
+                }
+            ),
+            _ => eprintln!(
+                "  {:<6} FAILED: {}",
+                runner.key,
+                cell.failures
+                    .first()
+                    .map_or("no lane finished", String::as_str)
+            ),
+        }
+    }
+}
+
+/// The milliseconds a run takes in a lane that took `seconds`.
+pub(super) fn per_run_ms(workload: &Workload, seconds: f64) -> f64 {
+    seconds / workload.ops.unwrap_or(1).max(1) as f64 * 1000.0
+}
+
+/// Runs per second of a round of lanes side by side: its runs over the slowest lane's time
+/// (the median over the rounds, for a cell of several rounds).
+pub(super) fn lanes_rate(workload: &Workload, cell: &Cell) -> Option<f64> {
+    let rates = cell
+        .samples
+        .chunks(workload.lanes.max(1))
+        .filter_map(|round| {
+            let slowest = round.iter().map(|s| s.seconds).fold(0.0, f64::max);
+            let runs = workload.ops? * round.len() as u64;
+            (slowest > 0.0).then(|| runs as f64 / slowest)
+        });
+    stats(rates).map(|s| s.median)
+}
+
+pub(super) fn rate_note(workload: &Workload, client: &str, sample: &Sample) -> String {
+    let mut note = String::new();
+    let delivered = (client != "raw").then_some(sample.events);
+    if let Some(rate) = rate(workload, delivered, sample.seconds) {
+        let _ = write!(note, "  {:>10} {}", si(rate), unit(workload));
+    }
+    if sample.peak_rss_kb > 0 {
+        let _ = write!(note, "  peak RSS {:.1} MB", mb(sample.peak_rss_kb as f64));
+    }
+    note
+}
+
+/// Events per second (streams: the events a client `delivered`; the baseline, which counts
+/// none, is credited with the events its bytes carry), or requests or runs per second.
+pub(super) fn rate(workload: &Workload, delivered: Option<u64>, seconds: f64) -> Option<f64> {
+    if seconds <= 0.0 {
+        return None;
+    }
+    let work = match workload.events {
+        Some(expected) => delivered.unwrap_or(expected),
+        None => workload.ops?,
+    };
+    Some(work as f64 / seconds)
+}
+
+pub(super) fn unit(workload: &Workload) -> &'static str {
+    match (workload.events, workload.target) {
+        (Some(_), _) => "events/s",
+        (None, Target::Real) => "runs/s",
+        (None, Target::Fast) => "req/s",
+    }
+}
+
+// --------------------------------------------------------------------------
