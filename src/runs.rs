@@ -14,7 +14,7 @@ use crate::{
     raw::types::{Action, CancelRunsStatus, Run, RunSelectField, RunStatus},
     request::awaitable,
     run_options::{RunBody, delegate_run_options},
-    stream::{self, RunStream},
+    stream::{self, ResumePoint, RunStream},
     transport::{Transport, check},
 };
 
@@ -136,6 +136,7 @@ impl Runs {
             run_id: run_id.to_string(),
             stream_mode: Vec::new(),
             last_event_id: None,
+            replayed: None,
             cancel_on_disconnect: None,
             output: PhantomData,
         }
@@ -585,6 +586,7 @@ impl<S: DeserializeOwned + Send + 'static> StreamRun<S> {
             thread_id,
             run_id,
             last_event_id: None,
+            replayed: None,
             endless: false,
         };
         Ok(RunStream::new(self.client, opened))
@@ -608,6 +610,7 @@ pub struct JoinStream<S = Value> {
     run_id: String,
     stream_mode: Vec<StreamMode>,
     last_event_id: Option<String>,
+    replayed: Option<(String, usize)>,
     cancel_on_disconnect: Option<bool>,
     output: PhantomData<fn() -> S>,
 }
@@ -621,6 +624,7 @@ impl JoinStream<Value> {
             run_id: self.run_id,
             stream_mode: self.stream_mode,
             last_event_id: self.last_event_id,
+            replayed: self.replayed,
             cancel_on_disconnect: self.cancel_on_disconnect,
             output: PhantomData,
         }
@@ -634,9 +638,20 @@ impl<S: DeserializeOwned + Send + 'static> JoinStream<S> {
         self
     }
 
-    /// Starts after this event (a resumable run replays the events after it).
+    /// Starts after this event (a resumable run replays the events after it). Events of one
+    /// millisecond share an id, so this can skip some; [`resume_from`](Self::resume_from)
+    /// does not.
     pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
         self.last_event_id = Some(id.into());
+        self.replayed = None;
+        self
+    }
+
+    /// Goes on from where an earlier stream of this run got to
+    /// ([`RunStream::resume_point`]): every event after it, once.
+    pub fn resume_from(mut self, point: ResumePoint) -> Self {
+        self.last_event_id = point.after;
+        self.replayed = point.last.map(|last| (last, point.skip));
         self
     }
 
@@ -677,6 +692,7 @@ impl<S: DeserializeOwned + Send + 'static> JoinStream<S> {
             thread_id: Some(self.thread_id),
             run_id: Some(self.run_id),
             last_event_id: self.last_event_id,
+            replayed: self.replayed,
             endless: false,
         };
         Ok(RunStream::new(self.client, opened))

@@ -70,8 +70,10 @@ struct Info {
 pub struct RunStream<S = Value> {
     state: State<S>,
     info: Arc<Mutex<Info>>,
-    /// The id of the last event handed to the caller.
-    last_event_id: Option<String>,
+    /// The events handed to the caller, in the terms the server resumes from.
+    handed: Cursor,
+    /// The `Last-Event-ID` the stream was opened with.
+    opened_after: Option<String>,
 }
 
 /// Where a [`RunStream`] is. Events are handed out straight from the session; only the rare
@@ -86,7 +88,7 @@ impl<S> std::fmt::Debug for RunStream<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RunStream")
             .field("info", &self.info.lock().map(|i| i.clone()).ok())
-            .field("last_event_id", &self.last_event_id)
+            .field("handed", &self.handed)
             .finish_non_exhaustive()
     }
 }
@@ -106,10 +108,42 @@ impl<S> RunStream<S> {
     ///
     /// The server gives events of the same millisecond the same id and replays only ids
     /// strictly after `Last-Event-ID`, so a join from this id can miss events that share it.
-    /// The stream's own resumption accounts for that; a manual rejoin should rather start from
-    /// an earlier id and skip what it already has.
+    /// The stream's own resumption accounts for that; to go on later, take a
+    /// [`resume_point`](Self::resume_point) instead.
     pub fn last_event_id(&self) -> Option<String> {
-        self.last_event_id.clone()
+        self.handed
+            .last
+            .clone()
+            .or_else(|| self.opened_after.clone())
+    }
+
+    /// Where the stream got to, for a later join to go on from exactly there: nothing
+    /// delivered so far is delivered again, nothing after it is missed. It serializes, so
+    /// another process can take over.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: langgraph_sdk::Client, thread: &str, run: &str) -> langgraph_sdk::Result<()> {
+    /// use futures_util::TryStreamExt;
+    ///
+    /// let mut stream = client.runs().join_stream(thread, run).await?;
+    /// let first = stream.try_next().await?;
+    /// let point = stream.resume_point();
+    /// drop(stream);
+    /// // Later, perhaps elsewhere: the events after `first`, each once.
+    /// let rest = client.runs().join_stream(thread, run).resume_from(point).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resume_point(&self) -> ResumePoint {
+        ResumePoint {
+            after: self.handed.resume_from(),
+            last: self.handed.last.clone(),
+            skip: if self.handed.last.is_some() {
+                self.handed.with_last
+            } else {
+                0
+            },
+        }
     }
 
     /// How often the stream reconnected.
@@ -137,9 +171,7 @@ impl<S: DeserializeOwned + Send + 'static> Stream for RunStream<S> {
                         match &item {
                             Ok(event) => {
                                 if let Some(id) = &event.id {
-                                    let last = this.last_event_id.get_or_insert_with(String::new);
-                                    last.clear();
-                                    last.push_str(id);
+                                    this.handed.delivered(id);
                                 }
                             }
                             // An error ends the stream: nothing is delivered after it.
@@ -207,9 +239,30 @@ pub(crate) struct Opened {
     pub run_id: Option<String>,
     /// The `Last-Event-ID` the stream was opened with.
     pub last_event_id: Option<String>,
+    /// Events with this id that the caller already has (opened from a [`ResumePoint`]): the
+    /// server replays them first, and they are skipped.
+    pub replayed: Option<(String, usize)>,
     /// Whether the stream goes on after a run ends (a thread stream): no `end` event is
     /// expected, and a close is always reconnected.
     pub endless: bool,
+}
+
+/// Where a run stream got to ([`RunStream::resume_point`]), for a later
+/// [`join_stream`](crate::runs::Runs::join_stream) to go on from there
+/// ([`resume_from`](crate::runs::JoinStream::resume_from)) without losing or repeating events.
+///
+/// The server gives events of one millisecond the same id and replays only the events with an
+/// id strictly greater than `Last-Event-ID`. So a resume point joins after the id *before* the
+/// last one delivered, and skips the `skip` replayed events that carry the last id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ResumePoint {
+    /// The `Last-Event-ID` to join with (`"0"`: from the start).
+    pub after: Option<String>,
+    /// The id of the last event delivered.
+    pub last: Option<String>,
+    /// How many delivered events carry `last`.
+    pub skip: usize,
 }
 
 /// Where the client is in the stream, in the terms the server resumes from.
@@ -372,6 +425,17 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
             client.transport().max_event_size,
             opened.last_event_id.as_deref(),
         );
+        let mut cursor = Cursor {
+            start: opened
+                .last_event_id
+                .clone()
+                .or_else(|| (!opened.endless).then(|| "0".to_string())),
+            ..Cursor::default()
+        };
+        if let Some((last, count)) = opened.replayed.filter(|(_, count)| *count > 0) {
+            cursor.last = Some(last);
+            cursor.with_last = count;
+        }
         let session = Session {
             client,
             op: opened.op,
@@ -381,14 +445,8 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
             resume: opened.resume,
             endless: opened.endless,
             attempts: 0,
-            cursor: Cursor {
-                start: opened
-                    .last_event_id
-                    .clone()
-                    .or_else(|| (!opened.endless).then(|| "0".to_string())),
-                ..Cursor::default()
-            },
-            skip: 0,
+            skip: cursor.with_last,
+            cursor: cursor.clone(),
             repeats: None,
             caught_up: false,
             delivered: 0,
@@ -399,7 +457,8 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
         RunStream {
             state: State::Ready(Box::new(session)),
             info,
-            last_event_id: opened.last_event_id,
+            handed: cursor,
+            opened_after: opened.last_event_id,
         }
     }
 }

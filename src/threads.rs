@@ -1186,6 +1186,7 @@ impl<S: DeserializeOwned + Send + 'static> JoinThreadStream<S> {
             thread_id: Some(self.thread_id),
             run_id: None,
             last_event_id: self.last_event_id,
+            replayed: None,
             endless: true,
         };
         Ok(crate::stream::RunStream::new(self.client, opened))

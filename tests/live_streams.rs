@@ -6,7 +6,7 @@ mod common;
 use futures_util::TryStreamExt;
 use langgraph_sdk::{
     runs::StreamMode,
-    stream::{StreamEvent, StreamPart},
+    stream::{ResumePoint, StreamEvent, StreamPart},
 };
 use serde_json::{Value, json};
 
@@ -381,5 +381,78 @@ async fn a_thread_stream_follows_runs() {
         ),
         "{:?}",
         kinds(&seen)
+    );
+}
+
+/// Joins the run from the start, or from `point`; at most `take` events, and the stream's
+/// resume point after them.
+async fn join_events(
+    client: &langgraph_sdk::Client,
+    thread: uuid::Uuid,
+    run: uuid::Uuid,
+    point: Option<ResumePoint>,
+    take: usize,
+) -> (Vec<String>, ResumePoint) {
+    let join = client.runs().join_stream(thread, run);
+    let join = match point {
+        Some(point) => join.resume_from(point),
+        None => join.last_event_id("0"),
+    };
+    let mut stream = join.await.unwrap();
+    let mut events = Vec::new();
+    while events.len() < take {
+        match stream.try_next().await.unwrap() {
+            Some(e) => events.push(format!("{:?} {:?}", e.id, e.part)),
+            None => break,
+        }
+    }
+    (events, stream.resume_point())
+}
+
+#[tokio::test]
+async fn a_resume_point_goes_on_exactly_where_the_stream_stopped() {
+    let client = common::client();
+    let thread = client.threads().create().await.unwrap();
+    let run = client
+        .runs()
+        .create(thread.thread_id, "chat")
+        .input(json!({"messages": [{"role": "user", "content": "hi"}]}))
+        .stream_mode([StreamMode::MessagesTuple, StreamMode::Values])
+        .stream_resumable(true)
+        .await
+        .unwrap();
+    client
+        .runs()
+        .join(thread.thread_id, run.run_id)
+        .await
+        .unwrap();
+    let (all, _) = join_events(&client, thread.thread_id, run.run_id, None, usize::MAX).await;
+    assert!(all.len() > 10, "{all:#?}");
+    let ids: Vec<&str> = all.iter().map(|e| e.split(' ').next().unwrap()).collect();
+    let shared = ids.windows(2).filter(|w| w[0] == w[1]).count();
+    for cut in 0..all.len() {
+        let (mut events, point) =
+            join_events(&client, thread.thread_id, run.run_id, None, cut).await;
+        // Through JSON, as another process would receive it.
+        let point: ResumePoint =
+            serde_json::from_str(&serde_json::to_string(&point).unwrap()).unwrap();
+        let (rest, _) = join_events(
+            &client,
+            thread.thread_id,
+            run.run_id,
+            Some(point.clone()),
+            usize::MAX,
+        )
+        .await;
+        events.extend(rest);
+        assert_eq!(
+            events, all,
+            "cut after {cut} events, resumed from {point:?}"
+        );
+    }
+    println!(
+        "resume points: {} cuts, each event once; {shared} of {} events share their id with the one before",
+        all.len(),
+        all.len()
     );
 }
