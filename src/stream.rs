@@ -167,7 +167,7 @@ impl<S: DeserializeOwned + Send + 'static> Stream for RunStream<S> {
                     }
                 },
                 State::Ready(mut session) => {
-                    if let Some(item) = session.pending.pop_front() {
+                    if let Some(item) = session.next_item() {
                         match &item {
                             Ok(event) => {
                                 if let Some(id) = &event.id {
@@ -176,13 +176,11 @@ impl<S: DeserializeOwned + Send + 'static> Stream for RunStream<S> {
                             }
                             // An error ends the stream: nothing is delivered after it.
                             Err(_) => {
-                                session.pending.clear();
+                                session.flow.pending.clear();
                                 session.finish();
                             }
                         }
-                        if !session.finished || !session.pending.is_empty() {
-                            this.state = State::Ready(session);
-                        }
+                        this.state = State::Ready(session);
                         return Poll::Ready(Some(item));
                     }
                     if session.finished {
@@ -197,7 +195,7 @@ impl<S: DeserializeOwned + Send + 'static> Stream for RunStream<S> {
                             return Poll::Pending;
                         }
                         Poll::Ready(Some(Ok(bytes))) => {
-                            session.feed(&bytes);
+                            session.parser.feed(&bytes);
                             this.state = State::Ready(session);
                         }
                         Poll::Ready(Some(Err(e))) => {
@@ -391,12 +389,25 @@ impl Repeats {
 
 struct Session<S> {
     client: Client,
-    op: &'static Operation,
     body: Option<BoxStream<'static, reqwest::Result<Bytes>>>,
+    /// The received bytes; events are decoded from it one at a time, as they are asked for.
     parser: sse::Decoder,
-    pending: VecDeque<Result<StreamEvent<S>>>,
+    flow: Flow<S>,
     resume: Option<Url>,
+    /// The stream rejoined after the run ended, to replay what a cut swallowed.
+    caught_up: bool,
+    finished: bool,
+}
+
+/// What becomes of each event: skipped (a replay of what was delivered), held back (maybe a
+/// repeated block), or decoded and delivered. Apart from the decoder, which the events
+/// borrow from.
+struct Flow<S> {
+    op: &'static Operation,
+    pending: VecDeque<Result<StreamEvent<S>>>,
     endless: bool,
+    /// The `end` event of a run stream was delivered.
+    ended: bool,
     /// Consecutive failed reconnects; progress resets it.
     attempts: u32,
     /// What was delivered, to resume from.
@@ -405,11 +416,8 @@ struct Session<S> {
     skip: usize,
     /// After a reconnect: the detector of repeated blocks.
     repeats: Option<Repeats>,
-    /// The stream rejoined after the run ended, to replay what a cut swallowed.
-    caught_up: bool,
     /// Events delivered so far.
     delivered: u64,
-    finished: bool,
     info: Arc<Mutex<Info>>,
     output: PhantomData<fn() -> S>,
 }
@@ -438,21 +446,24 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
         }
         let session = Session {
             client,
-            op: opened.op,
             body: Some(opened.response.bytes_stream().boxed()),
             parser,
-            pending: VecDeque::new(),
+            flow: Flow {
+                op: opened.op,
+                pending: VecDeque::new(),
+                endless: opened.endless,
+                ended: false,
+                attempts: 0,
+                skip: cursor.with_last,
+                cursor: cursor.clone(),
+                repeats: None,
+                delivered: 0,
+                info: info.clone(),
+                output: PhantomData,
+            },
             resume: opened.resume,
-            endless: opened.endless,
-            attempts: 0,
-            skip: cursor.with_last,
-            cursor: cursor.clone(),
-            repeats: None,
             caught_up: false,
-            delivered: 0,
             finished: false,
-            info: info.clone(),
-            output: PhantomData,
         };
         RunStream {
             state: State::Ready(Box::new(session)),
@@ -467,31 +478,7 @@ fn parser(max_event_size: usize, last_event_id: Option<&str>) -> sse::Decoder {
     sse::Decoder::new(max_event_size, last_event_id)
 }
 
-impl<S: DeserializeOwned> Session<S> {
-    /// No more reading; what is pending is still delivered.
-    fn finish(&mut self) {
-        self.finished = true;
-        self.body = None;
-    }
-
-    /// Decodes what `bytes` completes.
-    fn feed(&mut self, bytes: &[u8]) {
-        // Events borrow the decoder's buffer while the session takes them in.
-        let mut parser = std::mem::take(&mut self.parser);
-        parser.feed(bytes);
-        while let Some(event) = parser.next_event() {
-            self.arrived(event);
-        }
-        if parser.overflowed() {
-            let limit = self.client.transport().max_event_size;
-            self.pending.push_back(Err(Error::EventTooLarge {
-                operation: self.op.id,
-                limit,
-            }));
-        }
-        self.parser = parser;
-    }
-
+impl<S: DeserializeOwned> Flow<S> {
     /// An event arrived: skip what a resume replays that was already delivered, hold back
     /// what may be a repeated block, deliver the rest.
     fn arrived(&mut self, event: sse::Event<'_>) {
@@ -532,15 +519,49 @@ impl<S: DeserializeOwned> Session<S> {
                 {
                     info.run_id = Some(run_id.clone());
                 }
-                let end = matches!(part.part, StreamPart::End) && !self.endless;
+                self.ended |= matches!(part.part, StreamPart::End) && !self.endless;
                 self.pending.push_back(Ok(part));
-                if end {
-                    self.finished = true;
-                    self.body = None;
-                }
             }
             Ok(Decoded::Failed(error)) => self.pending.push_back(Err(Error::Run(error))),
             Err(e) => self.pending.push_back(Err(e)),
+        }
+    }
+}
+
+impl<S: DeserializeOwned> Session<S> {
+    /// No more reading; what is pending is still delivered.
+    fn finish(&mut self) {
+        self.finished = true;
+        self.body = None;
+    }
+
+    /// The next item to hand out: one pending, else the next complete event of the buffer,
+    /// decoded now. One at a time: a large read is not decoded (and held) all at once.
+    fn next_item(&mut self) -> Option<Result<StreamEvent<S>>> {
+        loop {
+            if let Some(item) = self.flow.pending.pop_front() {
+                return Some(item);
+            }
+            if self.finished {
+                return None;
+            }
+            if self.flow.ended {
+                self.finish();
+                return None;
+            }
+            if let Some(event) = self.parser.next_event() {
+                self.flow.arrived(event);
+                continue;
+            }
+            if !self.parser.overflowed() {
+                return None;
+            }
+            let limit = self.client.transport().max_event_size;
+            self.flow.pending.push_back(Err(Error::EventTooLarge {
+                operation: self.flow.op.id,
+                limit,
+            }));
+            self.finish();
         }
     }
 
@@ -551,20 +572,20 @@ impl<S: DeserializeOwned> Session<S> {
     async fn closed(&mut self) {
         // An event without its blank line is incomplete: the resume replays it.
         self.parser.finish();
-        if self.finished || self.pending.iter().any(Result::is_err) {
+        if self.finished || self.flow.pending.iter().any(Result::is_err) {
             return;
         }
-        if self.endless {
+        if self.flow.endless {
             self.recover("the connection closed".into()).await;
             return;
         }
-        let status = Self::run_status(&self.client, &self.info).await;
+        let status = Self::run_status(&self.client, &self.flow.info).await;
         if matches!(status, Some(RunStatus::Pending | RunStatus::Running)) {
             self.recover("the connection closed while the run was still going".into())
                 .await;
             return;
         }
-        if self.resume.is_some() && self.cursor.last.is_some() && !self.caught_up {
+        if self.resume.is_some() && self.flow.cursor.last.is_some() && !self.caught_up {
             self.caught_up = true;
             let reason = "the run ended; replaying what the connection may have missed";
             self.recover_after(reason.into(), false).await;
@@ -574,12 +595,13 @@ impl<S: DeserializeOwned> Session<S> {
         // A repeated block cannot be cut short by the end of a finished run's stream: what is
         // still held is new.
         for event in self
+            .flow
             .repeats
             .as_mut()
             .map(Repeats::flush)
             .unwrap_or_default()
         {
-            self.deliver(event.borrow());
+            self.flow.deliver(event.borrow());
         }
         if status == Some(RunStatus::Error) {
             self.run_failed().await;
@@ -591,6 +613,7 @@ impl<S: DeserializeOwned> Session<S> {
     /// replayed after a resume): fetch it, so that it is not lost.
     async fn run_failed(&mut self) {
         let ids = self
+            .flow
             .info
             .lock()
             .ok()
@@ -605,10 +628,9 @@ impl<S: DeserializeOwned> Session<S> {
             Ok(value) => crate::RunError::in_result(&value),
             Err(_) => None,
         };
-        self.pending
-            .push_back(Err(Error::Run(error.unwrap_or_else(|| {
-                crate::RunError::new("Error", "the run ended in an error")
-            }))));
+        self.flow.pending.push_back(Err(Error::Run(
+            error.unwrap_or_else(|| crate::RunError::new("Error", "the run ended in an error")),
+        )));
     }
 
     /// The run's status, when the thread and run are known (and the server answers).
@@ -628,11 +650,16 @@ impl<S: DeserializeOwned> Session<S> {
     fn lost(&mut self, reason: String) {
         // Everything decoded is delivered before this error: the cursor's last id is the
         // caller's.
-        let last_event_id = (self.cursor.last.clone())
-            .or_else(|| self.cursor.start.clone().filter(|start| start != "0"));
-        let run_id = self.info.lock().ok().and_then(|info| info.run_id.clone());
-        self.pending.push_back(Err(Error::StreamLost {
-            operation: self.op.id,
+        let last_event_id = (self.flow.cursor.last.clone())
+            .or_else(|| self.flow.cursor.start.clone().filter(|start| start != "0"));
+        let run_id = self
+            .flow
+            .info
+            .lock()
+            .ok()
+            .and_then(|info| info.run_id.clone());
+        self.flow.pending.push_back(Err(Error::StreamLost {
+            operation: self.flow.op.id,
             reason,
             last_event_id,
             run_id,
@@ -651,10 +678,10 @@ impl<S: DeserializeOwned> Session<S> {
         self.body = None;
         // Events held back as a possible repeat were not delivered, so the cursor is before
         // them: the resume replays them if they were new.
-        self.repeats = None;
+        self.flow.repeats = None;
         // Events without ids are not kept by the server (the run is not resumable): a resume
         // would skip what was missed.
-        let unkept = self.cursor.last.is_none() && self.delivered > 0;
+        let unkept = self.flow.cursor.last.is_none() && self.flow.delivered > 0;
         let Some(url) = self.resume.clone().filter(|_| !unkept) else {
             self.lost(format!("{reason}; the server cannot resume this stream (create the run with `stream_resumable(true)`)"));
             return;
@@ -662,18 +689,18 @@ impl<S: DeserializeOwned> Session<S> {
         let transport = self.client.transport();
         let max = transport.retry.max_retries.max(1);
         let mut last_reason = reason;
-        while self.attempts < max {
+        while self.flow.attempts < max {
             let delay = self
                 .parser
                 .retry()
                 .map(|d| d.min(transport.retry.max_backoff))
-                .unwrap_or_else(|| transport.retry.backoff(self.attempts));
-            if wait || self.attempts > 0 {
+                .unwrap_or_else(|| transport.retry.backoff(self.flow.attempts));
+            if wait || self.flow.attempts > 0 {
                 tokio::time::sleep(delay).await;
             }
-            self.attempts += 1;
-            let last_id = self.cursor.resume_from();
-            tracing::debug!(%url, attempt = self.attempts, last_event_id = ?last_id, reason = %last_reason, "resuming stream");
+            self.flow.attempts += 1;
+            let last_id = self.flow.cursor.resume_from();
+            tracing::debug!(%url, attempt = self.flow.attempts, last_event_id = ?last_id, reason = %last_reason, "resuming stream");
             let mut request = transport
                 .http
                 .get(url.clone())
@@ -693,21 +720,21 @@ impl<S: DeserializeOwned> Session<S> {
                 .execute(ops::JOIN_RUN_STREAM.id, true, request)
                 .await
             {
-                Ok(response) => check(self.op.id, response).await,
-                Err(e) => Err(Error::from_reqwest(self.op.id, e)),
+                Ok(response) => check(self.flow.op.id, response).await,
+                Err(e) => Err(Error::from_reqwest(self.flow.op.id, e)),
             };
             match response {
                 Ok(response) => {
-                    if let Ok(mut info) = self.info.lock() {
+                    if let Ok(mut info) = self.flow.info.lock() {
                         info.reconnects += 1;
                     }
                     self.parser = parser(self.client.transport().max_event_size, None);
-                    self.skip = if last_id.is_some() {
-                        self.cursor.with_last
+                    self.flow.skip = if last_id.is_some() {
+                        self.flow.cursor.with_last
                     } else {
                         0
                     };
-                    self.repeats = Some(Repeats::default());
+                    self.flow.repeats = Some(Repeats::default());
                     self.body = Some(response.bytes_stream().boxed());
                     return;
                 }
@@ -716,7 +743,7 @@ impl<S: DeserializeOwned> Session<S> {
                         .status()
                         .is_some_and(|s| s.is_server_error() || s.as_u16() == 429) =>
                 {
-                    self.pending.push_back(Err(e));
+                    self.flow.pending.push_back(Err(e));
                     return;
                 }
                 Err(e) => last_reason = e.to_string(),
@@ -724,7 +751,7 @@ impl<S: DeserializeOwned> Session<S> {
         }
         self.lost(format!(
             "{last_reason}; gave up after {} reconnects",
-            self.attempts
+            self.flow.attempts
         ));
     }
 }
