@@ -66,7 +66,9 @@ struct Info {
 /// # }
 /// ```
 ///
-/// Dropping the stream closes the connection.
+/// Events are decoded one at a time, as they are asked for; a consumer that is slower than
+/// the server holds about one read of undecoded bytes, and the connection's flow control
+/// does the rest. Dropping the stream closes the connection.
 pub struct RunStream<S = Value> {
     state: State<S>,
     info: Arc<Mutex<Info>>,
