@@ -3,8 +3,7 @@
 //! Written here rather than taken from a crate because this is the hot path of a token stream:
 //! an event is read straight out of the receive buffer (its data is not copied, nothing is
 //! allocated per event), and a consumer decodes it from there. The crate we used before
-//! (`sse-parse`) allocated three strings per event and copied its data twice; most SSE crates
-//! hand out owned strings the same way.
+//! (`sse-parse`) allocated three strings per event and copied its data twice.
 //!
 //! The rules (HTML § 9.2.6): lines end in CRLF, LF or CR (a CRLF may be split across reads);
 //! a leading BOM is dropped; a line starting with `:` is a comment; `field: value` drops one
