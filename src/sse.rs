@@ -111,12 +111,6 @@ pub(crate) struct Decoder {
     finished: bool,
 }
 
-impl Default for Decoder {
-    fn default() -> Decoder {
-        Decoder::new(usize::MAX, None)
-    }
-}
-
 impl Decoder {
     /// A decoder that refuses events larger than `max_event` bytes, starting with
     /// `last_event_id` (the `Last-Event-ID` the stream was opened with).
@@ -376,7 +370,7 @@ mod tests {
 
     #[test]
     fn fields_line_ends_and_ids() {
-        let mut d = Decoder::default();
+        let mut d = Decoder::new(usize::MAX, None);
         let got = events(
             &mut d,
             &[b"\xEF\xBB\xBF: hi\r\n\r\nevent: a\rdata: 1\rid: 5-0\r\revent: b\ndata:2\ndata\n\nid\n: the id is reset\ndata:  3\nretry: 1500\r\n\r\ndata: 4\n"],
@@ -404,7 +398,7 @@ mod tests {
 
     #[test]
     fn a_crlf_split_across_reads_is_one_line_end() {
-        let mut d = Decoder::default();
+        let mut d = Decoder::new(usize::MAX, None);
         assert_eq!(
             events(&mut d, &[b"data: a\r", b"\n", b"\r", b"\ndata: b\r\n\r\n"]),
             vec![ev("message", "a", ""), ev("message", "b", "")]
@@ -427,7 +421,7 @@ mod tests {
 
     #[test]
     fn the_buffer_holds_only_the_event_being_read() {
-        let mut d = Decoder::default();
+        let mut d = Decoder::new(usize::MAX, None);
         for k in 0..1000 {
             d.feed(format!("id: {k}\ndata: {}\n\n", "x".repeat(100)).as_bytes());
             while d.next_event().is_some() {}

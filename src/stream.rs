@@ -74,8 +74,6 @@ pub struct RunStream<S = Value> {
     info: Arc<Mutex<Info>>,
     /// The events handed to the caller, in the terms the server resumes from.
     handed: Cursor,
-    /// The `Last-Event-ID` the stream was opened with.
-    opened_after: Option<String>,
 }
 
 /// Where a [`RunStream`] is. Events are handed out straight from the session; only the rare
@@ -113,10 +111,7 @@ impl<S> RunStream<S> {
     /// The stream's own resumption accounts for that; to go on later, take a
     /// [`resume_point`](Self::resume_point) instead.
     pub fn last_event_id(&self) -> Option<String> {
-        self.handed
-            .last
-            .clone()
-            .or_else(|| self.opened_after.clone())
+        self.handed.last_id()
     }
 
     /// Where the stream got to, for a later join to go on from exactly there: nothing
@@ -305,6 +300,12 @@ impl Cursor {
     fn resume_from(&self) -> Option<String> {
         self.before_last.clone().or_else(|| self.start.clone())
     }
+
+    /// The id of the last event delivered, else the `Last-Event-ID` the stream was opened
+    /// with (not the `0` a run stream starts from by itself).
+    fn last_id(&self) -> Option<String> {
+        (self.last.clone()).or_else(|| self.start.clone().filter(|start| start != "0"))
+    }
 }
 
 /// A fingerprint of one event on the wire (id, name, data).
@@ -431,7 +432,7 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
             thread_id: opened.thread_id,
             reconnects: 0,
         }));
-        let parser = parser(
+        let parser = sse::Decoder::new(
             client.transport().max_event_size,
             opened.last_event_id.as_deref(),
         );
@@ -471,13 +472,8 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
             state: State::Ready(Box::new(session)),
             info,
             handed: cursor,
-            opened_after: opened.last_event_id,
         }
     }
-}
-
-fn parser(max_event_size: usize, last_event_id: Option<&str>) -> sse::Decoder {
-    sse::Decoder::new(max_event_size, last_event_id)
 }
 
 impl<S: DeserializeOwned> Flow<S> {
@@ -652,8 +648,7 @@ impl<S: DeserializeOwned> Session<S> {
     fn lost(&mut self, reason: String) {
         // Everything decoded is delivered before this error: the cursor's last id is the
         // caller's.
-        let last_event_id = (self.flow.cursor.last.clone())
-            .or_else(|| self.flow.cursor.start.clone().filter(|start| start != "0"));
+        let last_event_id = self.flow.cursor.last_id();
         let run_id = self
             .flow
             .info
@@ -730,7 +725,7 @@ impl<S: DeserializeOwned> Session<S> {
                     if let Ok(mut info) = self.flow.info.lock() {
                         info.reconnects += 1;
                     }
-                    self.parser = parser(self.client.transport().max_event_size, None);
+                    self.parser = sse::Decoder::new(self.client.transport().max_event_size, None);
                     self.flow.skip = if last_id.is_some() {
                         self.flow.cursor.with_last
                     } else {

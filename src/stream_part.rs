@@ -645,6 +645,38 @@ mod tests {
     }
 
     #[test]
+    fn chunk_metadata_reads_keys_on_demand() {
+        let m: ChunkMetadata = serde_json::from_str(
+            r#"{"langgraph_node": "a", "tags": [1, {"x": 2}], "langgraph_node": "b"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            m.node().as_deref(),
+            Some("b"),
+            "the last of duplicate keys, as in a map"
+        );
+        assert_eq!(m.get("tags"), Some(json!([1, {"x": 2}])));
+        assert_eq!(m.get("absent"), None);
+        assert_eq!(m.step(), None);
+        let reordered: ChunkMetadata =
+            serde_json::from_str(r#"{ "tags": [1, {"x": 2}],"langgraph_node":"b" }"#).unwrap();
+        assert_eq!(
+            m, reordered,
+            "equal as JSON, whatever the order and spacing"
+        );
+        assert_ne!(m, ChunkMetadata::default());
+        let not_an_object: ChunkMetadata = serde_json::from_str("[1]").unwrap();
+        assert_eq!(not_an_object.get("x"), None);
+        assert!(not_an_object.to_map().is_empty());
+        let back = serde_json::to_value(&m).unwrap();
+        assert_eq!(
+            back["tags"],
+            json!([1, {"x": 2}]),
+            "serializes as the JSON it holds"
+        );
+    }
+
+    #[test]
     fn messages_read_every_field_and_keep_the_rest() {
         let m: Message = serde_json::from_str(
             r#"{"content": [{"type": "text", "text": "a"}, "b"], "type": "AIMessageChunk", "id": "m1",
