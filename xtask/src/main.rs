@@ -5,6 +5,7 @@
 
 mod bench;
 mod demo;
+mod package;
 mod server;
 mod test;
 mod update_spec;
@@ -30,6 +31,10 @@ const COMMANDS: &[(&str, &str)] = &[
         "benchmark against the official Python and JS SDKs and raw reqwest (~13 min); writes docs/benchmarks.md (--quick, --reps N, --clients rust,raw,python,js, --no-e2e; --render RESULTS.json [DIR])",
     ),
     (
+        "package [--allow-dirty] [--clean] [--timings]",
+        "package and verify both published crates, then build a crate outside the workspace from the packages and run it against a server",
+    ),
+    (
         "update-spec SOURCE [--dry-run]",
         "replace openapi.json (--version X.Y.Z | --url URL | --file PATH) and report the surface change",
     ),
@@ -45,6 +50,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&rest),
         Some("demo") => demo::run(&rest),
         Some("bench") => bench::run(&rest),
+        Some("package") => package::run(&rest),
         Some("update-spec") => update_spec::run(&rest)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Error::from),
