@@ -638,3 +638,115 @@ impl Surface {
         out
     }
 }
+
+impl Surface {
+    /// Reads back a listing written by [`Surface::render`] (the accepted snapshot), so that a
+    /// new surface can be compared with the one the snapshot locks even when the current spec
+    /// no longer generates (after the normalizer's tables were edited for a new spec).
+    ///
+    /// # Errors
+    /// A line that [`Surface::render`] does not write, naming its line number.
+    pub fn parse_rendered(text: &str) -> Result<Surface, String> {
+        let mut surface = Surface::default();
+        let mut in_types = false;
+        for (i, line) in text.lines().enumerate() {
+            let bad = || format!("line {}: unexpected `{line}`", i + 1);
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(header) = line.strip_prefix("# ") {
+                in_types = header.ends_with(" types");
+                continue;
+            }
+            if !in_types {
+                if let Some(rest) = line.strip_prefix("    ") {
+                    let op = surface.operations.last_mut().ok_or_else(bad)?;
+                    if let Some(body) = rest.strip_prefix("body: ") {
+                        op.body = Some(body.to_string());
+                    } else if let Some(response) = rest.strip_prefix("-> ") {
+                        op.response = response.to_string();
+                    } else if let Some(error) = rest.strip_prefix("!! ") {
+                        op.error = error.to_string();
+                    } else {
+                        let (location, rest) = rest.split_once(' ').ok_or_else(bad)?;
+                        let (name, ty) = rest.split_once(": ").ok_or_else(bad)?;
+                        let required = !name.ends_with('?');
+                        op.params.push(Param {
+                            name: name.trim_end_matches('?').to_string(),
+                            location: location.to_string(),
+                            ty: ty.to_string(),
+                            required,
+                        });
+                    }
+                } else {
+                    let mut words = line.splitn(3, ' ');
+                    let (Some(name), Some(method), Some(path)) =
+                        (words.next(), words.next(), words.next())
+                    else {
+                        return Err(bad());
+                    };
+                    surface.operations.push(Operation {
+                        name: name.to_string(),
+                        method: method.to_string(),
+                        path: path.to_string(),
+                        params: Vec::new(),
+                        body: None,
+                        response: String::new(),
+                        error: String::new(),
+                    });
+                }
+            } else if let Some(member) = line.strip_prefix("  - ") {
+                let t = surface.types.last_mut().ok_or_else(bad)?;
+                let (head, attrs) = member.split_once("  ").unwrap_or((member, ""));
+                let (name, ty) = match head.split_once(": ") {
+                    Some((name, ty)) => (name, Some(ty.to_string())),
+                    None => (head, None),
+                };
+                t.members.push(Member {
+                    name: name.to_string(),
+                    ty,
+                    attrs: split_attrs(attrs),
+                });
+            } else if let Some(attr) = line.strip_prefix("    ") {
+                let t = surface.types.last_mut().ok_or_else(bad)?;
+                t.attrs.push(attr.to_string());
+            } else {
+                let (kind, name) = line.split_once(' ').ok_or_else(bad)?;
+                let kind = match kind {
+                    "struct" => "struct",
+                    "enum" => "enum",
+                    _ => return Err(bad()),
+                };
+                surface.types.push(TypeDef {
+                    name: name.to_string(),
+                    kind,
+                    attrs: Vec::new(),
+                    members: Vec::new(),
+                });
+            }
+        }
+        if surface.operations.is_empty() {
+            return Err("no operations in the listing".into());
+        }
+        Ok(surface)
+    }
+}
+
+/// `serde(a) serde(b = "x y")` → `["serde(a)", "serde(b = \"x y\")"]`: [`Surface::render`]
+/// joins a member's attributes with spaces, and each is a `serde(..)`.
+fn split_attrs(joined: &str) -> Vec<String> {
+    if joined.is_empty() {
+        return Vec::new();
+    }
+    joined
+        .split(" serde(")
+        .enumerate()
+        .map(|(i, a)| {
+            if i == 0 {
+                a.to_string()
+            } else {
+                format!("serde({a}")
+            }
+        })
+        .collect()
+}

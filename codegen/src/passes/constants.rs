@@ -11,22 +11,25 @@ use crate::{Error, pointer::for_each_schema};
 pub(super) const PASS: Pass = Pass {
     name: "constants",
     why: "openapiv3 silently drops `const`",
+    edit: "codegen/src/passes/constants.rs",
     run,
 };
 
 fn run(ctx: &mut Ctx) -> Result<(), Error> {
     let mut spec = std::mem::take(&mut ctx.spec);
     let mut log = Vec::new();
+    let mut found = Vec::new();
     let result = for_each_schema(&mut spec, &mut |at, schema| {
         if let Some(value) = schema.remove("const") {
             if let Some(existing) = schema.get("enum")
                 && existing != &json!([value.clone()])
             {
-                return Err(Error::new(
+                found.push(Error::new(
                     PASS.name,
                     &format!("{at}/const"),
                     "`const` next to a different `enum`",
                 ));
+                return Ok(());
             }
             schema.insert("enum".into(), Value::Array(vec![value]));
             log.push(at.to_string());
@@ -34,6 +37,7 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
         Ok(())
     });
     ctx.spec = spec;
+    ctx.problems(found);
     result?;
     for at in log {
         ctx.log(&at, "const -> one-value enum");

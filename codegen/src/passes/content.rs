@@ -11,12 +11,13 @@ use crate::{Error, pointer::join};
 pub(super) const PASS: Pass = Pass {
     name: "content",
     why: "progenitor binds one media type per body",
+    edit: "SPEC_FIXES in codegen/src/passes/spec_fixes.rs",
     run,
 };
 
 fn run(ctx: &mut Ctx) -> Result<(), Error> {
     let mut log = Vec::new();
-    let mut error = None;
+    let mut errors = Vec::new();
     for (at, _, _, op) in crate::pointer::operations(&mut ctx.spec) {
         let mut holders: Vec<(String, &mut Value)> = Vec::new();
         for (key, value) in op.iter_mut() {
@@ -39,7 +40,7 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
             }
             let at = join(&holder_at, "content");
             if !content.contains_key("application/json") {
-                error.get_or_insert((at, "several media types and none is application/json"));
+                errors.push(at);
                 continue;
             }
             let dropped: Vec<String> = content
@@ -54,8 +55,8 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
             ));
         }
     }
-    if let Some((at, message)) = error {
-        return Err(ctx.error(&at, message));
+    for at in errors {
+        ctx.problem(&at, "several media types and none is application/json");
     }
     for (at, what) in log {
         ctx.log(&at, what);

@@ -13,6 +13,7 @@ use crate::Error;
 pub(super) const PASS: Pass = Pass {
     name: "explicit-nulls",
     why: "an `Option` cannot tell `null` from absent",
+    edit: "EXPLICIT_NULLS in codegen/src/passes/explicit_nulls.rs",
     run,
 };
 
@@ -24,18 +25,26 @@ pub const EXPLICIT_NULLS: &[(&str, &str)] = &[(
 
 fn run(ctx: &mut Ctx) -> Result<(), Error> {
     for (pointer, meaning) in EXPLICIT_NULLS {
-        let Some(Value::Object(schema)) = ctx.spec.pointer_mut(pointer) else {
-            return Err(ctx.error(
-                pointer,
-                "listed in EXPLICIT_NULLS but not in the spec: remove the stale entry",
-            ));
+        let nullable = match ctx.spec.pointer(pointer) {
+            Some(Value::Object(schema)) => schema.get("nullable") == Some(&json!(true)),
+            _ => {
+                ctx.problem(
+                    pointer,
+                    "listed in EXPLICIT_NULLS but not in the spec: remove the stale entry",
+                );
+                continue;
+            }
         };
-        if schema.get("nullable") != Some(&json!(true)) {
-            return Err(ctx.error(
+        if !nullable {
+            ctx.problem(
                 pointer,
                 "listed in EXPLICIT_NULLS but not nullable: review the entry",
-            ));
+            );
+            continue;
         }
+        let Some(Value::Object(schema)) = ctx.spec.pointer_mut(pointer) else {
+            continue;
+        };
         let ty = schema.get("type").cloned().unwrap_or(Value::Null);
         let format = schema.get("format").cloned().unwrap_or(Value::Null);
         let description = schema

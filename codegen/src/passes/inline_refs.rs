@@ -12,6 +12,7 @@ use crate::{Error, pointer::for_each_schema};
 pub(super) const PASS: Pass = Pass {
     name: "inline-refs",
     why: "inlined copies of a component must be that component, not a second type",
+    edit: "codegen/src/passes/inline_refs.rs",
     run,
 };
 

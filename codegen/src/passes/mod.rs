@@ -1,12 +1,14 @@
 //! The normalization passes, in the order they run.
 //!
 //! Each pass is small, documented where it is defined, and unit-tested on a minimal spec
-//! fragment. A pass either rewrites what it knows, leaves what is not its business, or fails
-//! with an [`Error`] naming the JSON pointer of what it does not understand.
+//! fragment. A pass either rewrites what it knows, leaves what is not its business, or
+//! reports an [`Error`] naming the JSON pointer of what it does not understand and the table
+//! to edit. A pass reports every problem it finds and goes on; [`normalize`] runs every pass
+//! and returns all of them at once, so a new spec needs one run to see what it takes.
 
 use serde_json::Value;
 
-use crate::Error;
+use crate::{Error, Problems};
 
 mod constants;
 mod content;
@@ -16,7 +18,9 @@ mod inline_refs;
 mod keywords;
 mod nulls;
 mod optional_objects;
+mod parameters;
 mod ref_siblings;
+pub(crate) mod refs;
 mod rename_ops;
 mod request_defaults;
 mod responses;
@@ -47,7 +51,10 @@ pub struct Ctx {
     pub spec: Value,
     /// What the passes changed so far.
     pub changes: Vec<Change>,
+    /// What the passes could not handle so far.
+    pub problems: Vec<Error>,
     pass: &'static str,
+    edit: &'static str,
 }
 
 impl Ctx {
@@ -55,7 +62,32 @@ impl Ctx {
         Ctx {
             spec,
             changes: Vec::new(),
+            problems: Vec::new(),
             pass: "",
+            edit: "",
+        }
+    }
+
+    fn start(&mut self, pass: &Pass) {
+        self.pass = pass.name;
+        self.edit = pass.edit;
+    }
+
+    /// Records a problem of the current pass; the pass goes on with the rest of the spec.
+    pub(crate) fn problem(&mut self, pointer: &str, message: impl Into<String>) {
+        let e = self.error(pointer, message);
+        self.problems.push(e);
+    }
+
+    /// Records problems found while walking the spec (visitors cannot borrow the context).
+    pub(crate) fn problems(&mut self, found: Vec<Error>) {
+        for e in found {
+            let e = if e.edit.is_empty() {
+                e.edit(self.edit)
+            } else {
+                e
+            };
+            self.problems.push(e);
         }
     }
 
@@ -70,7 +102,7 @@ impl Ctx {
 
     /// An error of the current pass.
     pub(crate) fn error(&self, pointer: &str, message: impl Into<String>) -> Error {
-        Error::new(self.pass, pointer, message)
+        Error::new(self.pass, pointer, message).edit(self.edit)
     }
 }
 
@@ -80,6 +112,10 @@ pub struct Pass {
     pub name: &'static str,
     /// Why the pass exists.
     pub why: &'static str,
+    /// What to edit when it reports a problem (file and table).
+    pub edit: &'static str,
+    /// Rewrites `ctx.spec`, reporting problems with [`Ctx::problem`]; an `Err` is a problem
+    /// after which the pass could not go on.
     run: fn(&mut Ctx) -> Result<(), Error>,
 }
 
@@ -89,6 +125,8 @@ pub const PASSES: &[Pass] = &[
     keywords::PASS,
     drop_ops::PASS,
     spec_fixes::PASS,
+    refs::PASS,
+    parameters::PASS,
     content::PASS,
     responses::PASS,
     ref_siblings::PASS,
@@ -107,24 +145,60 @@ pub const PASSES: &[Pass] = &[
 
 /// Runs every pass over `spec` and returns the normalized spec with the log of changes.
 ///
+/// Every pass runs even after another reported problems, so that one run lists them all;
+/// last, every `$ref` of the result must resolve (a table entry may point at a schema the
+/// new spec no longer has).
+///
 /// # Errors
-/// The first [`Error`] any pass reports.
-pub fn normalize(spec: Value) -> Result<(Value, Vec<Change>), Error> {
+/// Every [`Error`] the passes reported, in order.
+pub fn normalize(spec: Value) -> Result<(Value, Vec<Change>), Problems> {
     let mut ctx = Ctx::new(spec);
     for pass in PASSES {
-        ctx.pass = pass.name;
-        (pass.run)(&mut ctx)?;
+        ctx.start(pass);
+        if let Err(e) = (pass.run)(&mut ctx) {
+            ctx.problems.push(e);
+        }
     }
-    Ok((ctx.spec, ctx.changes))
+    ctx.start(&refs::PASS);
+    for (at, target) in refs::dangling(&ctx.spec) {
+        let quoted = format!("`{target}`");
+        let reported = |p: &Error| p.pass == refs::PASS.name && p.message.contains(&quoted);
+        if !ctx.problems.iter().any(reported) {
+            ctx.problem(
+                &at,
+                format!(
+                    "`$ref` {quoted} made by the normalizer resolves to nothing (pointer in the \
+                     normalized spec): a table entry refers to a schema the spec does not have"
+                ),
+            );
+        }
+    }
+    if ctx.problems.is_empty() {
+        Ok((ctx.spec, ctx.changes))
+    } else {
+        Err(Problems(ctx.problems))
+    }
 }
 
-/// Runs one pass on `spec`; for the passes' unit tests.
+/// Runs one pass on `spec`; for the passes' unit tests. The first problem is the error.
 #[cfg(test)]
 pub(crate) fn run_one(pass: &Pass, spec: Value) -> Result<(Value, Vec<Change>), Error> {
+    let (spec, changes, mut problems) = run_one_all(pass, spec);
+    match problems.is_empty() {
+        true => Ok((spec, changes)),
+        false => Err(problems.remove(0)),
+    }
+}
+
+/// Runs one pass on `spec` and returns everything it reported.
+#[cfg(test)]
+pub(crate) fn run_one_all(pass: &Pass, spec: Value) -> (Value, Vec<Change>, Vec<Error>) {
     let mut ctx = Ctx::new(spec);
-    ctx.pass = pass.name;
-    (pass.run)(&mut ctx)?;
-    Ok((ctx.spec, ctx.changes))
+    ctx.start(pass);
+    if let Err(e) = (pass.run)(&mut ctx) {
+        ctx.problems.push(e);
+    }
+    (ctx.spec, ctx.changes, ctx.problems)
 }
 
 /// Helpers shared by the passes.
@@ -173,6 +247,37 @@ pub(crate) mod util {
             Value::Array(items) => Value::Array(items.iter().map(shape).collect()),
             other => other.clone(),
         }
+    }
+
+    /// The component schemas `name` references, directly or not, and `name` itself.
+    pub(crate) fn closure(
+        schemas: &Map<String, Value>,
+        name: &str,
+    ) -> std::collections::BTreeSet<String> {
+        fn refs(value: &Value, out: &mut Vec<String>) {
+            match value {
+                Value::Object(map) => {
+                    if let Some(Value::String(r)) = map.get("$ref")
+                        && let Some(name) = r.strip_prefix("#/components/schemas/")
+                    {
+                        out.push(name.to_string());
+                    }
+                    map.values().for_each(|v| refs(v, out));
+                }
+                Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+                _ => {}
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo = vec![name.to_string()];
+        while let Some(next) = todo.pop() {
+            if let Some(schema) = schemas.get(&next)
+                && seen.insert(next)
+            {
+                refs(schema, &mut todo);
+            }
+        }
+        seen
     }
 
     /// `"Sort By"` / `"sort_by"` → `"SortBy"`, the way typify names types.

@@ -12,6 +12,7 @@ use crate::{Error, pointer::for_each_schema};
 pub(super) const PASS: Pass = Pass {
     name: "nulls",
     why: "progenitor panics (todo!) on `type: null`",
+    edit: "codegen/src/passes/nulls.rs",
     run,
 };
 

@@ -14,6 +14,7 @@ use crate::{Error, pointer::for_each_schema};
 pub(super) const PASS: Pass = Pass {
     name: "optional-objects",
     why: "optional free-form objects must accept null and be able to send {}",
+    edit: "codegen/src/passes/optional_objects.rs",
     run,
 };
 

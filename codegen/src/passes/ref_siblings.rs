@@ -13,6 +13,7 @@ use crate::{Error, pointer::for_each_schema};
 pub(super) const PASS: Pass = Pass {
     name: "ref-siblings",
     why: "openapiv3 drops the siblings of a $ref (field docs)",
+    edit: "codegen/src/passes/ref_siblings.rs",
     run,
 };
 

@@ -18,6 +18,7 @@ use crate::{Error, pointer::join};
 pub(super) const PASS: Pass = Pass {
     name: "rename-ops",
     why: "FastAPI operation ids make unusable Rust names",
+    edit: "OVERRIDES in codegen/src/passes/rename_ops.rs",
     run,
 };
 
@@ -116,14 +117,17 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
     let mut used: BTreeMap<String, String> = BTreeMap::new();
     let mut overrides_used = vec![false; OVERRIDES.len()];
     let mut renames = Vec::new();
+    let mut found = Vec::new();
     for (at, path, method, op) in crate::pointer::operations(&mut ctx.spec) {
         let id_at = join(&at, "operationId");
         let Some(Value::String(id)) = op.get("operationId") else {
-            return Err(Error::new(
+            found.push(Error::new(
                 PASS.name,
                 &id_at,
-                "operation has no operationId",
+                "operation has no operationId: name it in rename_ops::OVERRIDES after giving \
+                 it one in SPEC_FIXES",
             ));
+            continue;
         };
         let name = if let Some(i) = OVERRIDES.iter().position(|(from, _)| from == id) {
             overrides_used[i] = true;
@@ -131,7 +135,7 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
         } else if let Some(stripped) = id.strip_suffix(&fastapi_suffix(&path, &method)) {
             stripped.to_string()
         } else if id.ends_with(&format!("_{method}")) || !is_snake_identifier(id) {
-            return Err(Error::new(
+            found.push(Error::new(
                 PASS.name,
                 &id_at,
                 format!(
@@ -140,29 +144,36 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
                     fastapi_suffix(&path, &method)
                 ),
             ));
+            continue;
         } else {
             id.clone()
         };
         if let Some(previous) = used.insert(name.clone(), id_at.clone()) {
-            return Err(Error::new(
+            found.push(Error::new(
                 PASS.name,
                 &id_at,
                 format!("operation name `{name}` is also the name of {previous}: add an override"),
             ));
+            continue;
         }
         if *id != name {
             renames.push((id_at, format!("{id} -> {name}")));
             op.insert("operationId".into(), Value::String(name));
         }
     }
-    if let Some(i) = overrides_used.iter().position(|used| !used) {
-        return Err(ctx.error(
+    ctx.problems(found);
+    for (i, _) in overrides_used
+        .iter()
+        .enumerate()
+        .filter(|(_, used)| !**used)
+    {
+        ctx.problem(
             "/paths",
             format!(
                 "OVERRIDES entry `{}` matches no operation: remove the stale entry",
                 OVERRIDES[i].0
             ),
-        ));
+        );
     }
     for (at, what) in renames {
         ctx.log(&at, what);

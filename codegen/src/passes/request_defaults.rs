@@ -17,6 +17,7 @@ use crate::{Error, pointer::for_each_schema};
 pub(super) const PASS: Pass = Pass {
     name: "request-defaults",
     why: "generated request types would always send the spec's defaults",
+    edit: "codegen/src/passes/request_defaults.rs",
     run,
 };
 

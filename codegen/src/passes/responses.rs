@@ -11,10 +11,12 @@ use crate::{Error, pointer::join};
 pub(super) const PASS: Pass = Pass {
     name: "responses",
     why: "progenitor panics without context on a second success response type",
+    edit: "DROPPED_OPERATIONS in codegen/src/passes/drop_ops.rs, or SPEC_FIXES in codegen/src/passes/spec_fixes.rs",
     run,
 };
 
 fn run(ctx: &mut Ctx) -> Result<(), Error> {
+    let mut found = Vec::new();
     for (at, _, _, op) in crate::pointer::operations(&mut ctx.spec) {
         let Some(Value::Object(responses)) = op.get("responses") else {
             continue;
@@ -38,7 +40,7 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
                 None => first = Some((status.clone(), body)),
                 Some((_, seen)) if *seen == body => {}
                 Some((seen_status, _)) => {
-                    return Err(Error::new(
+                    found.push(Error::new(
                         PASS.name,
                         &join(&join(&at, "responses"), status),
                         format!(
@@ -50,6 +52,7 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
             }
         }
     }
+    ctx.problems(found);
     Ok(())
 }
 

@@ -23,6 +23,7 @@ use crate::{Error, pointer::for_each_schema};
 pub(super) const PASS: Pass = Pass {
     name: "titles",
     why: "typify reuses one type for different schemas that share a title",
+    edit: "RENAMES in codegen/src/passes/titles.rs",
     run,
 };
 
@@ -185,10 +186,11 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
 fn resolve(ctx: &mut Ctx, renames: &[(&str, Option<&str>)]) -> Result<(), Error> {
     for (pointer, name) in renames {
         let Some(Value::Object(schema)) = ctx.spec.pointer_mut(pointer) else {
-            return Err(ctx.error(
+            ctx.problem(
                 pointer,
                 "listed in RENAMES but not in the spec: remove the stale entry",
-            ));
+            );
+            continue;
         };
         match name {
             Some(name) => {
@@ -201,7 +203,7 @@ fn resolve(ctx: &mut Ctx, renames: &[(&str, Option<&str>)]) -> Result<(), Error>
         ctx.log(pointer, format!("titled {name:?}"));
     }
     let groups = collect(&mut ctx.spec)?;
-    if let Some((name, uses)) = clashes(&groups).first() {
+    for (name, uses) in clashes(&groups) {
         // Name the odd one out: the schema whose shape is the rarest in the group (the
         // newcomer, when a release adds one), preferring one that RENAMES does not cover.
         let count = |u: &Use| uses.iter().filter(|v| v.shape == u.shape).count();
@@ -212,7 +214,7 @@ fn resolve(ctx: &mut Ctx, renames: &[(&str, Option<&str>)]) -> Result<(), Error>
             .or_else(|| uses.iter().min_by_key(|u| count(u)))
             .expect("a clash has uses");
         let pointers: Vec<&str> = uses.iter().map(|u| u.pointer.as_str()).collect();
-        return Err(ctx.error(
+        let e = ctx.error(
             &unlisted.pointer,
             format!(
                 "title clash: `{name}` would name {} schemas of different shapes ({}); typify \
@@ -220,7 +222,8 @@ fn resolve(ctx: &mut Ctx, renames: &[(&str, Option<&str>)]) -> Result<(), Error>
                 uses.len(),
                 pointers.join(", ")
             ),
-        ));
+        );
+        ctx.problems.push(e);
     }
     Ok(())
 }
@@ -237,7 +240,9 @@ mod tests {
             "A": {"type": "object", "properties": {"m": e}},
             "B": {"type": "object", "properties": {"m": {"type": "string", "enum": ["a", "b"], "title": "Mode", "default": "a"}}}
         }}});
-        resolve(&mut Ctx::new(spec), &[]).unwrap();
+        let mut ctx = Ctx::new(spec);
+        resolve(&mut ctx, &[]).unwrap();
+        assert!(ctx.problems.is_empty());
     }
 
     fn two_kinds() -> Value {
@@ -250,8 +255,10 @@ mod tests {
     #[test]
     fn new_clash_is_an_error_naming_the_pointer() {
         let mut ctx = Ctx::new(two_kinds());
-        ctx.pass = PASS.name;
-        let err = resolve(&mut ctx, &[]).unwrap_err();
+        ctx.start(&PASS);
+        resolve(&mut ctx, &[]).unwrap();
+        let err = &ctx.problems[0];
+        assert_eq!(err.edit, "RENAMES in codegen/src/passes/titles.rs");
         assert_eq!(err.pointer, "/components/schemas/A/properties/kind");
         assert!(err.message.contains("title clash: `Kind`"), "{err}");
         assert!(
@@ -269,6 +276,7 @@ mod tests {
             ("/components/schemas/B/properties/kind", Some("BKind")),
         ];
         resolve(&mut ctx, &table).unwrap();
+        assert!(ctx.problems.is_empty());
         assert_eq!(
             ctx.spec
                 .pointer("/components/schemas/B/properties/kind/title"),
@@ -292,8 +300,11 @@ mod tests {
     #[test]
     fn stale_entry_is_an_error() {
         let mut ctx = Ctx::new(two_kinds());
-        let err = resolve(&mut ctx, &[("/components/schemas/C", None)]).unwrap_err();
-        assert!(err.message.contains("stale entry"), "{err}");
+        resolve(&mut ctx, &[("/components/schemas/C", None)]).unwrap();
+        // The stale entry and the clash it leaves, both in one run.
+        assert_eq!(ctx.problems.len(), 2, "{:?}", ctx.problems);
+        assert!(ctx.problems[0].message.contains("stale entry"));
+        assert!(ctx.problems[1].message.contains("title clash"));
     }
 
     #[test]

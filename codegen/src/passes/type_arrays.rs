@@ -12,6 +12,7 @@ use crate::{Error, pointer::for_each_schema};
 pub(super) const PASS: Pass = Pass {
     name: "type-arrays",
     why: "openapiv3 cannot parse `type` lists (OpenAPI 3.1)",
+    edit: "codegen/src/passes/type_arrays.rs",
     run,
 };
 
@@ -20,6 +21,7 @@ const ALL_TYPES: &[&str] = &["object", "array", "number", "string", "boolean"];
 fn run(ctx: &mut Ctx) -> Result<(), Error> {
     let mut spec = std::mem::take(&mut ctx.spec);
     let mut log = Vec::new();
+    let mut found = Vec::new();
     let result = for_each_schema(&mut spec, &mut |at, schema| {
         let Some(Value::Array(types)) = schema.get("type") else {
             return Ok(());
@@ -29,11 +31,12 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
             match t.as_str() {
                 Some(name) => names.push(name.to_string()),
                 None => {
-                    return Err(Error::new(
+                    found.push(Error::new(
                         PASS.name,
                         &format!("{at}/type"),
                         format!("`type` list holds a non-string {t}"),
                     ));
+                    return Ok(());
                 }
             }
         }
@@ -66,6 +69,7 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
         Ok(())
     });
     ctx.spec = spec;
+    ctx.problems(found);
     result?;
     for (at, what) in log {
         ctx.log(&at, what);

@@ -18,12 +18,14 @@ use crate::{Error, pointer::for_each_schema};
 pub(super) const STRING_UNIONS: Pass = Pass {
     name: "string-unions",
     why: "a union with a plain string accepts any string; typify would make it a struct",
+    edit: "codegen/src/passes/unions.rs",
     run: run_string_unions,
 };
 
 pub(super) const ANYOF_TO_ONEOF: Pass = Pass {
     name: "anyof-to-oneof",
     why: "typify mistypes non-object anyOf as a struct of flattened options",
+    edit: "codegen/src/passes/unions.rs",
     run: run_anyof_to_oneof,
 };
 
@@ -80,6 +82,7 @@ fn run_anyof_to_oneof(ctx: &mut Ctx) -> Result<(), Error> {
         .unwrap_or_default();
     let mut spec = std::mem::take(&mut ctx.spec);
     let mut log = Vec::new();
+    let mut found = Vec::new();
     let result = for_each_schema(&mut spec, &mut |at, schema| {
         let Some(Value::Array(branches)) = schema.get("anyOf") else {
             return Ok(());
@@ -88,11 +91,12 @@ fn run_anyof_to_oneof(ctx: &mut Ctx) -> Result<(), Error> {
             return Ok(());
         }
         if schema.contains_key("oneOf") {
-            return Err(Error::new(
+            found.push(Error::new(
                 ANYOF_TO_ONEOF.name,
                 at,
                 "both anyOf and oneOf on one schema",
             ));
+            return Ok(());
         }
         let branches = schema.remove("anyOf").unwrap_or_default();
         schema.insert("oneOf".into(), branches);
@@ -100,6 +104,7 @@ fn run_anyof_to_oneof(ctx: &mut Ctx) -> Result<(), Error> {
         Ok(())
     });
     ctx.spec = spec;
+    ctx.problems(found);
     result?;
     for at in log {
         ctx.log(&at, "anyOf with non-object branches -> oneOf");

@@ -11,6 +11,7 @@ use crate::Error;
 pub(super) const PASS: Pass = Pass {
     name: "version",
     why: "progenitor only accepts OpenAPI 3.0.x",
+    edit: "codegen/src/passes/version.rs",
     run,
 };
 
@@ -22,10 +23,11 @@ fn run(ctx: &mut Ctx) -> Result<(), Error> {
         .unwrap_or("")
         .to_string();
     if !(version.starts_with("3.1.") || version.starts_with("3.0.")) {
-        return Err(ctx.error(
+        ctx.problem(
             "/openapi",
             format!("unsupported OpenAPI version {version:?}: the normalizer handles 3.0 and 3.1"),
-        ));
+        );
+        return Ok(());
     }
     if version != "3.0.3" {
         ctx.spec["openapi"] = json!("3.0.3");
