@@ -7,6 +7,7 @@ mod bench;
 mod demo;
 mod package;
 mod server;
+mod server_pin;
 mod test;
 mod update_spec;
 
@@ -34,9 +35,12 @@ const COMMANDS: &[(&str, &str)] = &[
         "package [--allow-dirty] [--clean] [--timings]",
         "package and verify both published crates, then build a crate outside the workspace from the packages and run it against a server",
     ),
+        "update-spec SOURCE [OPTIONS]",
+        "replace openapi.json (--version X.Y.Z | --url URL | --file PATH), report the spec and surface changes, move the test server (--dry-run, --force, --release X.Y.Z)",
+    ),
     (
-        "update-spec SOURCE [--dry-run]",
-        "replace openapi.json (--version X.Y.Z | --url URL | --file PATH) and report the surface change",
+        "accept-surface",
+        "accept the generated surface of openapi.json into the snapshot tests/generated_surface.rs checks",
     ),
     ("help", "show this help"),
 ];
@@ -54,6 +58,9 @@ fn main() -> ExitCode {
         Some("update-spec") => update_spec::run(&rest)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Error::from),
+        Some("accept-surface") => no_args("accept-surface", &rest)
+            .and_then(|()| update_spec::accept_surface().map_err(Error::from))
+            .map(|()| ExitCode::SUCCESS),
         None | Some("help" | "-h" | "--help") => {
             println!("{}", help());
             Ok(ExitCode::SUCCESS)

@@ -19,49 +19,69 @@
 //!   written, so that `--url` never only reformats it.
 //! - `--file PATH`: a spec file, copied byte for byte.
 //!
-//! The old and the new spec then both go through `langgraph_sdk_codegen::generate` and
-//! [`Surface::parse`]; the report is `new.diff(&old)` plus the normalizer's change count.
-//! A spec that does not normalize is still written (unless `--dry-run`), so that the
-//! normalizer can be fixed against it, and the command fails.
+//! Then, in this order and whatever happens next:
+//!
+//! 1. the spec-level change report ([`spec_diff`]): operations, parameters (with their
+//!    serialization), bodies, responses and schemas, field by field, computed from the two
+//!    raw specs. It always prints, also when the new spec does not normalize;
+//! 2. either every problem the normalizer, `$ref` check, openapiv3 or progenitor found, each
+//!    with its pointer, pass and table to edit, or the change of the generated surface
+//!    against the accepted snapshot (`tests/snapshots/`), which needs no generation of the
+//!    current spec (it may no longer generate once the tables were edited for the new one);
+//! 3. unless `--dry-run`: a spec that generates is written (`--force` writes one that does
+//!    not), with its release record ([`server_pin::RECORD`]), and the test server is
+//!    re-pinned to the same `langgraph-api` release;
+//! 4. the next steps that are needed, and only those.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use langgraph_sdk_codegen::surface::Surface;
+use langgraph_sdk_codegen::{spec_diff, surface::Surface};
 use serde_json::Value;
 
+use crate::server_pin::{self, Release};
+
 const USAGE: &str = "\
-Usage: cargo xtask update-spec (--version X.Y.Z | --url URL | --file PATH) [--dry-run]
+Usage: cargo xtask update-spec (--version X.Y.Z | --url URL | --file PATH) [OPTIONS]
 
-Replaces openapi.json at the workspace root and reports what changes in the generated surface.
+Replaces openapi.json at the workspace root, reports what changes in the spec and in the
+generated surface, records the release and moves the test server to it.
 
-Options:
+Sources:
   --version X.Y.Z  the openapi.json of the langgraph-api==X.Y.Z wheel, byte for byte
                    (pip download; Python interpreter: $LANGGRAPH_TEST_PYTHON, default python3)
   --url URL        the spec a running server serves (URL/openapi.json unless URL ends in
                    .json), with the server's runtime patches (graph_id enums, servers,
-                   security) undone; JSON-identical to the wheel's file, not byte-identical
+                   security) undone; JSON-identical to the wheel's file, not byte-identical.
+                   The release is read from the server's /info
   --file PATH      a spec file, copied as is
-  --dry-run        report only; leave openapi.json untouched
+
+Options:
+  --release X.Y.Z  the langgraph-api release of a --file or --url spec
+  --dry-run        report only; write nothing
+  --force          write the spec even if it does not generate (to fix the normalizer
+                   against it)
 ";
 
-const NEXT: &str = "Next: run `cargo test` — the surface snapshot fails on any change; accept it with `cargo insta review`.";
+/// The accepted surface snapshot, relative to the workspace root.
+const SNAPSHOT: &str = "tests/snapshots/generated_surface__generated_surface.snap";
 
 /// Runs `cargo xtask update-spec ARGS` (`args` are what follows `update-spec`).
 ///
 /// # Errors
 /// Bad arguments, a failed download or fetch, a source that is not an OpenAPI document,
-/// an I/O error, a new spec that does not normalize / generate (it is still written then,
-/// unless `--dry-run`), or a served spec that lacks parts of the wheel's (`--url` then
-/// reports but does not write).
+/// an I/O error, a new spec that does not generate (not written unless `--force`), a
+/// served spec that lacks parts of the wheel's (`--url` then reports but does not write),
+/// or a test server pip cannot resolve for the release.
 pub fn run(args: &[String]) -> Result<(), String> {
     let Some(options) = parse_args(args)? else {
         print!("{USAGE}");
         return Ok(());
     };
-    let target = langgraph_testbed::workspace_root().join("openapi.json");
+    let root = langgraph_testbed::workspace_root();
+    let target = root.join("openapi.json");
     let old = match fs::read_to_string(&target) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
@@ -71,16 +91,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     // What --url undid, and found but cannot undo (the file is not written then).
     let mut unpatched = Unpatched::default();
+    let mut release = options.release.clone();
     let (new, source) = match &options.source {
-        Source::Version(version) => (
-            fetch_version(version)?,
-            format!("the langgraph-api=={version} wheel"),
-        ),
+        Source::Version(version) => {
+            release = Some(version.clone());
+            (
+                fetch_version(version)?,
+                format!("the langgraph-api=={version} wheel"),
+            )
+        }
         Source::Url(url) => {
-            let url = spec_url(url);
+            let spec = spec_url(url);
             let bytes;
-            (bytes, unpatched) = fetch_url(&url, old_tree.as_ref())?;
-            (bytes, url)
+            (bytes, unpatched) = fetch_url(&spec, old_tree.as_ref())?;
+            if release.is_none() {
+                release = served_release(url);
+            }
+            (bytes, spec)
         }
         Source::File(path) => (
             fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?,
@@ -97,7 +124,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "the document from {source} is not an OpenAPI spec (no `openapi` or `paths`); {untouched}"
         ));
     }
-    println!("New spec: {source} ({} bytes).", new.len());
+    let release_text = release.as_deref().unwrap_or("unknown release");
+    println!(
+        "New spec: {source} (langgraph-api {release_text}, {} bytes).",
+        new.len()
+    );
     let is_url = matches!(options.source, Source::Url(_));
     if is_url {
         println!(
@@ -116,40 +147,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let cannot_undo = !unpatched.warnings.is_empty();
 
-    if old.as_deref() == Some(new.as_str()) {
-        println!("It is identical to the current openapi.json; nothing to do.");
-        return Ok(());
-    }
-    if old_tree.as_ref().is_some_and(|o| same_json(o, &new_tree)) {
-        if is_url {
-            // Writing it would only trade the wheel's Prettier layout for serde_json's.
-            println!("It is JSON-identical to the current openapi.json; nothing to do.");
-            return Ok(());
+    let same_bytes = old.as_deref() == Some(new.as_str());
+    let same_json = old_tree.as_ref().is_some_and(|o| same_json(o, &new_tree));
+    let generates = if same_bytes || (same_json && is_url) {
+        // Writing it would at most trade the wheel's Prettier layout for serde_json's.
+        println!("It is identical to the current openapi.json.");
+        true
+    } else {
+        if same_json {
+            println!("Same JSON as the current openapi.json; only the formatting differs.");
         }
-        println!("Same JSON as the current openapi.json; only the formatting differs.");
-    }
-
-    let old_surface = old
-        .as_deref()
-        .map(surface_of)
-        .transpose()
-        .unwrap_or_else(|e| {
-            println!("The current openapi.json does not generate ({e}): nothing to diff against.");
-            None
-        });
-    let new_surface = surface_of(&new);
-    match (&new_surface, &old_surface) {
-        (Ok((new, changes)), Some((old, old_changes))) => print!(
-            "\nChanges to the generated surface:\n{}\nNormalizer: {changes} changes (current spec: {old_changes}).\n",
-            indent(&new.diff(old))
-        ),
-        (Ok((new, changes)), None) => println!(
-            "\nGenerated surface: {} operations, {} types.\n\nNormalizer: {changes} changes.",
-            new.operations.len(),
-            new.types.len()
-        ),
-        (Err(e), _) => println!("\nThe new spec does not generate:\n  {e}"),
-    }
+        report(&root, old_tree.as_ref(), &new_tree, &new)
+    };
 
     if cannot_undo {
         return Err(
@@ -159,23 +168,196 @@ pub fn run(args: &[String]) -> Result<(), String> {
         );
     }
     if options.dry_run {
-        println!("\nDry run: {} left untouched.", target.display());
-        return new_surface.map(drop).map_err(|e| {
-            format!("the new spec does not generate: {e} (openapi.json not written)")
-        });
-    }
-    write_atomically(&target, new.as_bytes())?;
-    println!("\nWrote {} ({} bytes).", target.display(), new.len());
-    match new_surface {
-        Err(e) => Err(format!(
-            "openapi.json was updated, but it does not generate: {e}\n\
-             Fix the normalizer (codegen/src/passes/) for it, then run `cargo test`."
-        )),
-        Ok(_) => {
-            println!("{NEXT}");
+        println!("\nDry run: nothing written.");
+        return if generates {
             Ok(())
-        }
+        } else {
+            Err("the new spec does not generate (see the problems above)".into())
+        };
     }
+    if !generates && !options.force {
+        return Err(
+            "openapi.json not written: the new spec does not generate (every problem is listed \
+             above, each with the table to edit). Fix them against a copy with \
+             `--file PATH --dry-run`, or write it anyway with `--force`"
+                .into(),
+        );
+    }
+    let mut steps = Vec::new();
+    if !same_bytes {
+        write_atomically(&target, new.as_bytes())?;
+        println!("\nWrote {} ({} bytes).", target.display(), new.len());
+    }
+    let record = Release {
+        langgraph_api: release.clone(),
+        source: source.clone(),
+        sha256: server_pin::sha256_hex(new.as_bytes())?,
+    };
+    if Release::read(&root).ok().as_ref() != Some(&record) {
+        record.write(&root)?;
+        println!(
+            "Wrote {} (langgraph-api {release_text}).",
+            server_pin::RECORD
+        );
+    }
+    match &release {
+        Some(version) => {
+            let requirements = fs::read_to_string(server_pin::requirements_path(&root))
+                .map_err(|e| format!("reading the test server's requirements: {e}"))?;
+            if server_pin::pinned(&requirements, "langgraph-api").as_deref() != Some(version) {
+                let moved = server_pin::move_pin(&root, version)?;
+                println!(
+                    "Moved the test server from langgraph-api {} to {version} \
+                     (tests/server/requirements.txt, {} pins changed):",
+                    moved.from,
+                    moved.changed.len()
+                );
+                for line in &moved.changed {
+                    println!("  {line}");
+                }
+            }
+        }
+        None => steps.push(
+            "Say which langgraph-api release the spec is from (`--release X.Y.Z`): until then \
+             the test server cannot be moved to it, and the release check test fails"
+                .to_string(),
+        ),
+    }
+    if !generates {
+        steps.push(
+            "Fix the normalizer (each problem above names its table); `cargo build` lists them \
+             all again"
+                .into(),
+        );
+    } else if surface_changed(&root, &new) {
+        steps.push(
+            "Review the surface change above and accept it: `cargo xtask accept-surface`".into(),
+        );
+    }
+    if release.is_some() {
+        let release = server_pin::check(&root)?;
+        println!("openapi.json and the test server: langgraph-api {release}.");
+    }
+    steps.push("Run everything against the (re-pinned) test server: `cargo xtask test`".into());
+    println!("\nNext:");
+    for (i, step) in steps.iter().enumerate() {
+        println!("  {}. {step}", i + 1);
+    }
+    Ok(())
+}
+
+/// Prints the spec-level report and then either the generation problems or the surface
+/// change; returns whether the new spec generates.
+fn report(root: &Path, old: Option<&Value>, new: &Value, new_text: &str) -> bool {
+    match old {
+        Some(old) => print!(
+            "\nChanges in the spec (current openapi.json -> new):\n{}",
+            indent(&spec_diff::diff(old, new).render())
+        ),
+        None => println!("\nThere is no current openapi.json to compare with."),
+    }
+    let generated = match langgraph_sdk_codegen::generate(new_text) {
+        Ok(generated) => generated,
+        Err(problems) => {
+            println!("\nThe new spec does not generate: {problems}");
+            return false;
+        }
+    };
+    let surface = match Surface::parse(&generated.code, &generated.normalized) {
+        Ok(surface) => surface,
+        Err(e) => {
+            println!("\nThe generated code cannot be read back: {e}");
+            return false;
+        }
+    };
+    match accepted_surface(root) {
+        Ok(accepted) => print!(
+            "\nChanges to the generated surface (against the accepted snapshot):\n{}",
+            indent(&surface.diff(&accepted))
+        ),
+        Err(e) => println!(
+            "\nGenerated surface: {} operations, {} types (no accepted snapshot to compare: {e}).",
+            surface.operations.len(),
+            surface.types.len()
+        ),
+    }
+    println!("Normalizer: {} changes.", generated.changes.len());
+    true
+}
+
+/// The surface the snapshot test has accepted.
+fn accepted_surface(root: &Path) -> Result<Surface, String> {
+    let path = root.join(SNAPSHOT);
+    let text = fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    // insta's header: `---`, metadata lines, `---`.
+    let body = text
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n"))
+        .map_or(text.as_str(), |(_, body)| body);
+    Surface::parse_rendered(body).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `cargo xtask accept-surface`: writes the surface of the current `openapi.json` into the
+/// snapshot that `tests/generated_surface.rs` checks. It needs only the code generator, not
+/// the crate: after a spec change the snapshot can be accepted before `src/` compiles.
+///
+/// # Errors
+/// The spec does not generate, or an I/O error.
+pub fn accept_surface() -> Result<(), String> {
+    let root = langgraph_testbed::workspace_root();
+    let spec = fs::read_to_string(root.join("openapi.json"))
+        .map_err(|e| format!("reading openapi.json: {e}"))?;
+    let generated = langgraph_sdk_codegen::generate(&spec)
+        .map_err(|problems| format!("openapi.json does not generate: {problems}"))?;
+    let surface = Surface::parse(&generated.code, &generated.normalized)?;
+    let path = root.join(SNAPSHOT);
+    let old = fs::read_to_string(&path).unwrap_or_default();
+    if accepted_surface(&root).ok().as_ref() == Some(&surface) {
+        println!("{SNAPSHOT} already holds this surface.");
+        return Ok(());
+    }
+    // Keep insta's header (it is not compared); write one like insta's when there is none.
+    let header = old
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n"))
+        .map(|(meta, _)| format!("---\n{meta}\n---\n"))
+        .unwrap_or_else(|| {
+            "---\nsource: tests/generated_surface.rs\nexpression: surface().render()\n---\n".into()
+        });
+    fs::write(&path, format!("{header}{}", surface.render()))
+        .map_err(|e| format!("writing {}: {e}", path.display()))?;
+    println!(
+        "Accepted the surface of openapi.json ({} operations, {} types) into {SNAPSHOT}.",
+        surface.operations.len(),
+        surface.types.len()
+    );
+    Ok(())
+}
+
+/// Whether the spec's surface differs from the accepted snapshot.
+fn surface_changed(root: &Path, spec: &str) -> bool {
+    let Ok(generated) = langgraph_sdk_codegen::generate(spec) else {
+        return true;
+    };
+    let surface = Surface::parse(&generated.code, &generated.normalized);
+    match (surface, accepted_surface(root)) {
+        (Ok(surface), Ok(accepted)) => surface != accepted,
+        _ => true,
+    }
+}
+
+/// The `version` a running server reports at `URL/info` (`langgraph-api`'s release).
+fn served_release(url: &str) -> Option<String> {
+    let url = url.trim();
+    let base = url.split(['?', '#']).next().unwrap_or(url);
+    let base = base
+        .strip_suffix(".json")
+        .and_then(|b| b.rsplit_once('/').map(|(dir, _)| dir))
+        .unwrap_or(base)
+        .trim_end_matches('/');
+    let body = http_get(&format!("{base}/info")).ok()?;
+    let info: Value = serde_json::from_slice(&body).ok()?;
+    info.get("version")?.as_str().map(str::to_string)
 }
 
 /// Same values in the same key order. Not `==`: `serde_json`'s maps (`preserve_order`,
@@ -198,27 +380,37 @@ enum Source {
 struct Options {
     source: Source,
     dry_run: bool,
+    force: bool,
+    /// `--release`: the langgraph-api release of a `--file` or `--url` spec.
+    release: Option<String>,
 }
 
 /// Parses the arguments; `Ok(None)` asks for the usage text (`-h`, `--help`).
 /// Values go either in the next argument or after `=` (`--version=0.16.7`).
 fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
     let mut source: Option<Source> = None;
-    let mut dry_run = false;
+    let (mut dry_run, mut force, mut release) = (false, false, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
             _ => (arg.as_str(), None),
         };
+        let switch = match flag {
+            "--dry-run" => Some(&mut dry_run),
+            "--force" => Some(&mut force),
+            _ => None,
+        };
+        if let Some(switch) = switch {
+            if inline.is_some() {
+                return Err(format!("`{flag}` takes no value"));
+            }
+            *switch = true;
+            continue;
+        }
         let make: fn(String) -> Source = match flag {
             "-h" | "--help" => return Ok(None),
-            "--dry-run" if inline.is_none() => {
-                dry_run = true;
-                continue;
-            }
-            "--dry-run" => return Err("`--dry-run` takes no value".into()),
-            "--version" => Source::Version,
+            "--version" | "--release" => Source::Version,
             "--url" => Source::Url,
             "--file" => |v| Source::File(PathBuf::from(v)),
             other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
@@ -234,6 +426,11 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
         if value.trim().is_empty() {
             return Err(format!("`{flag}` needs a value"));
         }
+        if flag == "--release" {
+            check_version(&value)?;
+            release = Some(value);
+            continue;
+        }
         if source.is_some() {
             return Err(format!(
                 "give exactly one of --version, --url and --file\n\n{USAGE}"
@@ -247,7 +444,15 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
     }
     let source =
         source.ok_or_else(|| format!("give one of --version, --url and --file\n\n{USAGE}"))?;
-    Ok(Some(Options { source, dry_run }))
+    if release.is_some() && matches!(source, Source::Version(_)) {
+        return Err("`--release` is for --file and --url; --version names the release".into());
+    }
+    Ok(Some(Options {
+        source,
+        dry_run,
+        force,
+        release,
+    }))
 }
 
 /// A PEP 440 version as pip takes it after `==` (no spaces, operators or markers).
@@ -291,14 +496,33 @@ fn fetch_version(version: &str) -> Result<Vec<u8>, String> {
     run_python(FETCH_WHEEL_PY, version, &what)
 }
 
-/// Runs `PYTHON -c script arg` (`PYTHON`: `$LANGGRAPH_TEST_PYTHON`, default `python3`)
-/// and returns its stdout; on failure the error quotes the end of its stderr.
+/// The Python interpreter: `$LANGGRAPH_TEST_PYTHON`, default `python3`.
+pub(crate) fn python() -> String {
+    let python = std::env::var(langgraph_testbed::PYTHON_ENV).ok();
+    python
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| "python3".into())
+}
+
+/// Runs `PYTHON -c script arg` (see [`python`]) and returns its stdout; on failure the
+/// error quotes the end of its stderr.
 fn run_python(script: &str, arg: &str, what: &str) -> Result<Vec<u8>, String> {
+    run_script(&python(), script, &[arg.to_string()], what)
+}
+
+/// Runs `python -c script args...` and returns its stdout; on failure the error quotes the
+/// end of its stderr.
+pub(crate) fn run_script(
+    python: &str,
+    script: &str,
+    args: &[String],
+    what: &str,
+) -> Result<Vec<u8>, String> {
     let env = langgraph_testbed::PYTHON_ENV;
-    let python = std::env::var(env).ok().filter(|p| !p.trim().is_empty());
-    let python = python.as_deref().unwrap_or("python3");
     let output = Command::new(python)
-        .args(["-c", script, arg])
+        .arg("-c")
+        .arg(script)
+        .args(args)
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("running {python}: {e} (set {env} to choose the interpreter)"))?;
@@ -330,15 +554,6 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
             let _ = fs::remove_file(&tmp);
             format!("writing {}: {e}", path.display())
         })
-}
-
-/// Generates the code of a spec and reads its surface; also returns the normalizer's
-/// change count.
-fn surface_of(spec: &str) -> Result<(Surface, usize), String> {
-    let generated = langgraph_sdk_codegen::generate(spec).map_err(|e| e.to_string())?;
-    let surface = Surface::parse(&generated.code, &generated.normalized)
-        .map_err(|e| format!("reading the generated surface: {e}"))?;
-    Ok((surface, generated.changes.len()))
 }
 
 fn indent(text: &str) -> String {
@@ -585,9 +800,18 @@ mod tests {
             (&["--url=http://h/a.json"], url("http://h/a.json"), false),
             (&["--file", "/x.json"], file("/x.json"), false),
         ] {
-            let expected = Options { source, dry_run };
+            let expected = Options {
+                source,
+                dry_run,
+                force: false,
+                release: None,
+            };
             assert_eq!(options(list), Ok(Some(expected)), "{list:?}");
         }
+        let forced = options(&["--file", "x", "--force", "--release", "0.15.9"]);
+        let forced = forced.unwrap().unwrap();
+        assert!(forced.force && !forced.dry_run);
+        assert_eq!(forced.release.as_deref(), Some("0.15.9"));
         assert_eq!(options(&["--help"]), Ok(None));
         assert_eq!(options(&["--version", "1", "-h"]), Ok(None));
     }
@@ -603,6 +827,9 @@ mod tests {
         assert_eq!(err(&["--file", "--dry-run"]), "`--file` needs a value");
         assert_eq!(err(&["--url="]), "`--url` needs a value");
         assert_eq!(err(&["--dry-run=yes"]), "`--dry-run` takes no value");
+        assert_eq!(err(&["--force=1"]), "`--force` takes no value");
+        assert!(err(&["--version", "1", "--release", "1"]).starts_with("`--release` is for"));
+        assert!(err(&["--file", "x", "--release", "latest"]).contains("is not a version"));
         assert!(err(&["0.16.7"]).starts_with("unknown argument `0.16.7`"));
         assert!(err(&["--verbose"]).starts_with("unknown argument `--verbose`"));
         assert!(err(&["--version", ">=0.16"]).contains("is not a version"));
