@@ -130,11 +130,27 @@ fn read_as_its_place(at: &str, value: &Value) -> Option<(String, String)> {
             .err()
             .map(|e| (path_pointer(e.path()), e.inner().to_string()))
     }
+    /// The first entry of a map (openapiv3 flattens these, which hides the key from the
+    /// error's path) that does not read as `T`.
+    fn entries<T: serde::de::DeserializeOwned>(value: &Value) -> Option<(String, String)> {
+        value.as_object()?.iter().find_map(|(key, entry)| {
+            let (sub, message) = read::<T>(entry)?;
+            Some((format!("{}{sub}", pointer::join("", key)), message))
+        })
+    }
     let tokens = pointer::tokens(at);
     let last = tokens.last().map(String::as_str).unwrap_or("");
     let parent = tokens.iter().rev().nth(1).map(String::as_str).unwrap_or("");
     let in_components =
         |kind: &str| tokens.len() == 3 && tokens[0] == "components" && tokens[1] == kind;
+    match last {
+        "paths" if tokens.len() == 1 => return entries::<openapiv3::PathItem>(value),
+        "responses" => return entries::<openapiv3::Response>(value),
+        "schemas" | "properties" => return entries::<openapiv3::Schema>(value),
+        "content" => return entries::<openapiv3::MediaType>(value),
+        "headers" => return entries::<openapiv3::Header>(value),
+        _ => {}
+    }
     if ["schema", "items", "additionalProperties", "not"].contains(&last)
         || ["properties", "anyOf", "oneOf", "allOf"].contains(&parent)
         || in_components("schemas")
