@@ -35,6 +35,7 @@ const COMMANDS: &[(&str, &str)] = &[
         "package [--allow-dirty] [--clean] [--timings]",
         "package and verify both published crates, then build a crate outside the workspace from the packages and run it against a server",
     ),
+    (
         "update-spec SOURCE [OPTIONS]",
         "replace openapi.json (--version X.Y.Z | --url URL | --file PATH), report the spec and surface changes, move the test server (--dry-run, --force, --release X.Y.Z)",
     ),
