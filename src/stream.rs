@@ -417,7 +417,8 @@ struct Flow<S> {
     cursor: Cursor,
     /// After a reconnect: how many replayed events with the cursor's last id to skip.
     skip: usize,
-    /// After a reconnect: the detector of repeated blocks.
+    /// On a connection that replays (a reconnect, or a stream opened after an event): the
+    /// detector of repeated blocks.
     repeats: Option<Repeats>,
     /// Events delivered so far.
     delivered: u64,
@@ -459,7 +460,9 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
                 attempts: 0,
                 skip: cursor.with_last,
                 cursor: cursor.clone(),
-                repeats: None,
+                // A stream opened after an event replays what followed it, and can repeat a
+                // block the way a resumed connection does.
+                repeats: opened.last_event_id.is_some().then(Repeats::default),
                 delivered: 0,
                 info: info.clone(),
                 output: PhantomData,

@@ -1,94 +1,25 @@
-//! Fault injection: a TCP proxy of our own between the client and the real server cuts the
-//! connection of a run stream at a random byte offset; the stream must resume and deliver
-//! exactly the events of an uncut run: none lost, none twice.
+//! Fault injection: a TCP proxy of our own (`common::fault`) between the client and the real
+//! server cuts the connection of a run stream inside the stream's body; the stream must
+//! resume and deliver exactly the events of an uncut run: none lost, none twice.
+//!
+//! The cut offsets come from the measured size of a reference stream, and the proxy records
+//! where each cut fell; a run counts only if its cut fell inside the body of the stream
+//! response, so the printed figure never counts a cut that missed the stream.
 //!
 //! Seeds are printed; rerun one with `LANGGRAPH_FAULT_SEED=<seed>`.
 
 mod common;
 
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicUsize, Ordering},
-    },
-    time::Duration,
-};
+use std::time::Duration;
 
+use common::fault::{Cut, CutAt, Landed, Proxy, Response};
 use futures_util::TryStreamExt;
 use langgraph_sdk::{
     Client, RetryPolicy,
     runs::StreamMode,
     stream::{StreamEvent, StreamPart},
 };
-use serde_json::json;
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::{TcpListener, TcpStream},
-};
-
-/// How the proxy ends the first connection.
-#[derive(Debug, Clone, Copy)]
-enum Cut {
-    /// Closes both sides cleanly (FIN): looks like the end of the stream.
-    Close,
-    /// Resets the client side (RST): a transport error mid-body.
-    Reset,
-}
-
-/// A proxy to `upstream` that cuts the response of its first connection after `after` bytes.
-async fn proxy(upstream: String, after: usize, cut: Cut) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let connections = Arc::new(AtomicUsize::new(0));
-    let count = connections.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((client, _)) = listener.accept().await else {
-                return;
-            };
-            let first = count.fetch_add(1, Ordering::SeqCst) == 0;
-            let upstream = upstream.clone();
-            tokio::spawn(async move {
-                let Ok(mut server) = TcpStream::connect(&upstream).await else {
-                    return;
-                };
-                let mut client = client;
-                let (mut from_client, mut from_server) = ([0u8; 8192], [0u8; 8192]);
-                let mut sent = 0usize;
-                loop {
-                    tokio::select! {
-                        read = client.read(&mut from_client) => match read {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => if server.write_all(&from_client[..n]).await.is_err() { return },
-                        },
-                        read = server.read(&mut from_server) => match read {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) if first && sent + n >= after => {
-                                let _ = client.write_all(&from_server[..after - sent]).await;
-                                match cut {
-                                    Cut::Close => {
-                                        let _ = client.shutdown().await;
-                                    }
-                                    Cut::Reset => {
-                                        // Linger 0: closing sends RST instead of FIN.
-                                        #[allow(deprecated)]
-                                        let _ = client.set_linger(Some(Duration::ZERO));
-                                    }
-                                }
-                                return;
-                            }
-                            Ok(n) => {
-                                if client.write_all(&from_server[..n]).await.is_err() { return }
-                                sent += n;
-                            }
-                        },
-                    }
-                }
-            });
-        }
-    });
-    (url, connections)
-}
+use serde_json::{Value, json};
 
 /// A small deterministic generator, so that a seed reproduces a run.
 struct Rng(u64);
@@ -104,26 +35,50 @@ impl Rng {
     }
 }
 
-/// The events that must arrive, without the run-specific metadata.
+/// The events that must arrive, without what differs from run to run (the metadata event,
+/// ids of messages).
 fn payload(events: &[StreamEvent]) -> Vec<String> {
     events
         .iter()
         .filter(|e| !matches!(e.part, StreamPart::Metadata(_)))
         .map(|e| match &e.part {
             StreamPart::Custom(v) => format!("custom {v}"),
-            StreamPart::Values { values, .. } => format!("values {values}"),
-            StreamPart::Updates(u) => format!("updates {}", serde_json::Value::Object(u.clone())),
+            StreamPart::Values { values, .. } => format!("values {}", without_ids(values)),
+            StreamPart::Updates(u) => {
+                format!("updates {}", without_ids(&Value::Object(u.clone())))
+            }
+            StreamPart::Message { chunk, .. } => format!("message {:?}", chunk.text()),
             other => format!("{other:?}"),
         })
         .collect()
 }
 
-async fn run_through(
-    base: &str,
-    upstream_url: &str,
-) -> langgraph_sdk::Result<(Vec<StreamEvent>, u32)> {
-    let client = Client::builder()
-        .url(base)
+fn without_ids(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| *k != "id")
+            .map(|(k, v)| (k.clone(), without_ids(v)))
+            .collect(),
+        Value::Array(items) => items.iter().map(without_ids).collect(),
+        other => other.clone(),
+    }
+}
+
+/// `(lost, duplicated)`: events of `expected` missing from `got`, and events beyond them.
+fn compare(expected: &[String], got: &[String]) -> (usize, usize) {
+    let missing = expected
+        .iter()
+        .filter(|e| {
+            got.iter().filter(|g| g == e).count() < expected.iter().filter(|x| x == e).count()
+        })
+        .count();
+    (missing, got.len().saturating_sub(expected.len() - missing))
+}
+
+fn client(url: &str) -> Client {
+    Client::builder()
+        .url(url)
         .no_api_key()
         .retry(RetryPolicy {
             max_retries: 5,
@@ -131,19 +86,66 @@ async fn run_through(
             max_backoff: Duration::from_millis(300),
         })
         .build()
-        .unwrap();
-    // The thread is made directly on the server, so that the proxy's first connection is the stream.
-    let direct = Client::builder()
-        .url(upstream_url)
-        .no_api_key()
-        .build()
-        .unwrap();
-    let thread = direct.threads().create().await.unwrap();
-    let mut stream = client
+        .unwrap()
+}
+
+/// A thread made directly on the server, so that the proxy's first connection is the stream.
+async fn thread(upstream: &str) -> String {
+    client(upstream)
+        .threads()
+        .create()
+        .await
+        .unwrap()
+        .thread_id
+        .to_string()
+}
+
+/// A run to stream: a graph, its input, the stream modes.
+struct Case {
+    graph: &'static str,
+    input: Value,
+    modes: Vec<StreamMode>,
+    /// No two events of the run are alike, so an event seen twice on one connection is a
+    /// repeat by the server. (Chat tokens are not: two `" "` chunks of one millisecond are
+    /// byte for byte the same event.)
+    distinct: bool,
+}
+
+impl Case {
+    /// `steps` ticks, `delay` seconds apart: the run goes on while the stream is cut.
+    fn slow(steps: u32, delay: f64) -> Case {
+        Case {
+            graph: "slow",
+            input: json!({"steps": steps, "delay": delay}),
+            modes: vec![StreamMode::Custom, StreamMode::Values, StreamMode::Updates],
+            distinct: true,
+        }
+    }
+
+    /// A chat answer token by token: most of its events share an id with the one before
+    /// (same millisecond), which a resume must not lose.
+    fn chat() -> Case {
+        Case {
+            graph: "chat",
+            input: json!({"messages": [{"role": "user", "content": "hi"}]}),
+            modes: vec![StreamMode::MessagesTuple, StreamMode::Values],
+            distinct: false,
+        }
+    }
+}
+
+/// One resumable run of `case` streamed through `base`: its events and reconnects.
+async fn run_through(
+    base: &str,
+    upstream: &str,
+    case: &Case,
+) -> langgraph_sdk::Result<(Vec<StreamEvent>, u32)> {
+    let thread = thread(upstream).await;
+    let mut stream = client(base)
         .runs()
-        .stream(thread.thread_id, "slow")
-        .input(json!({"steps": 8, "delay": 0.05}))
-        .stream_mode([StreamMode::Custom, StreamMode::Values, StreamMode::Updates])
+        .stream(thread, case.graph)
+        .input(case.input.clone())
+        .stream_mode(case.modes.clone())
         .stream_resumable(true)
         .await?;
     let mut events = Vec::new();
@@ -153,26 +155,54 @@ async fn run_through(
     Ok((events, stream.reconnects()))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cut_streams_resume_with_nothing_lost_or_repeated() {
-    let upstream_url = langgraph_testbed::shared_url().unwrap();
-    let upstream = upstream_url.trim_start_matches("http://").to_string();
+/// An uncut run of `case`, through a proxy that measures its stream response.
+struct Reference {
+    expected: Vec<String>,
+    /// Head and body lengths of the stream response, on the wire.
+    head: usize,
+    body: usize,
+    /// Events of the stream response, and how many share their id with the one before.
+    events: usize,
+    shared_ids: usize,
+}
 
-    // The reference: an uncut run, and the size of its response.
-    let (reference, _) = run_through(
-        &proxy(upstream.clone(), usize::MAX, Cut::Close).await.0,
-        &upstream_url,
-    )
-    .await
-    .unwrap();
-    let expected = payload(&reference);
-    assert!(expected.len() >= 20, "{expected:?}");
+async fn reference(upstream: &str, case: &Case) -> Reference {
+    let proxy = Proxy::start(upstream, None).await;
+    let (events, _) = run_through(&proxy.url, upstream, case).await.unwrap();
+    let stream = proxy.response(0, 0).expect("the stream response");
+    assert!(
+        stream.complete && stream.head.contains("text/event-stream"),
+        "{}",
+        stream.head
+    );
+    let wire = stream.events();
+    let (head, body) = stream.wire();
+    Reference {
+        expected: payload(&events),
+        head,
+        body,
+        events: wire.len(),
+        shared_ids: wire.windows(2).filter(|w| w[0].0 == w[1].0).count(),
+    }
+}
 
-    let runs: u64 = std::env::var("LANGGRAPH_FAULT_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50);
-    let base_seed: u64 = std::env::var("LANGGRAPH_FAULT_SEED")
+/// Events the server sent twice within one stream response (the repeated block of a resumed
+/// connection), counted from the bytes the proxy forwarded; meaningful for a [`Case`] whose
+/// events are `distinct`.
+fn repeated_on_the_wire(responses: &[Vec<Response>]) -> usize {
+    responses
+        .iter()
+        .flatten()
+        .map(|r| {
+            let events = r.events();
+            let mut seen = std::collections::HashSet::new();
+            events.iter().filter(|e| !seen.insert(*e)).count()
+        })
+        .sum()
+}
+
+fn seed() -> u64 {
+    std::env::var("LANGGRAPH_FAULT_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| {
@@ -181,74 +211,255 @@ async fn cut_streams_resume_with_nothing_lost_or_repeated() {
                 .unwrap()
                 .as_nanos() as u64
                 | 1
-        });
+        })
+}
+
+fn report(line: String) {
+    // Straight to stderr, so that the figure shows when the test passes.
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cut_streams_resume_with_nothing_lost_or_repeated() {
+    let upstream = langgraph_testbed::shared_url().unwrap();
+    let cases = [Case::slow(8, 0.05), Case::chat()];
+    let mut references = Vec::new();
+    for case in &cases {
+        let r = reference(&upstream, case).await;
+        assert!(r.expected.len() >= 20, "{:?}", r.expected);
+        references.push(r);
+    }
+
+    let runs: u64 = std::env::var("LANGGRAPH_FAULT_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let base_seed = seed();
     let (mut resumed, mut lost, mut duplicated, mut failures) = (0, 0, 0, Vec::new());
+    let mut repeated = 0;
+    // Per case: how many complete events the client got before each counted cut.
+    let mut cut_events = vec![Vec::new(); cases.len()];
     for i in 0..runs {
         let seed = base_seed.wrapping_add(i).max(1);
         let mut rng = Rng(seed);
-        // Past the response headers (~430 bytes: a cut inside them loses the response of the
-        // POST itself, which is a transport error by design, since a request that may have
-        // started a run is never re-sent), before the end of a ~4 KB body.
-        let after = 600 + rng.below(2800) as usize;
-        let cut = if rng.below(2) == 0 {
+        let which = i as usize % cases.len();
+        let (case, reference) = (&cases[which], &references[which]);
+        // Anywhere in the body of the stream response, from its first byte to its last.
+        let after = reference.head + rng.below(reference.body as u64) as usize;
+        let how = if rng.below(2) == 0 {
             Cut::Close
         } else {
             Cut::Reset
         };
-        let (url, _) = proxy(upstream.clone(), after, cut).await;
-        let (events, reconnects) = match run_through(&url, &upstream_url).await {
+        let cut = CutAt {
+            connection: 0,
+            after,
+            how,
+        };
+        let proxy = Proxy::start(&upstream, Some(cut)).await;
+        let outcome = run_through(&proxy.url, &upstream, case).await;
+        let landed = proxy.cut().map(|c| c.landed);
+        let what = format!(
+            "seed {seed}: {} run, cut {how:?} after {after} bytes ({landed:?})",
+            case.graph
+        );
+        let Some(Landed::Body { events, .. }) = landed else {
+            failures.push(format!("{what}: not inside the stream's body"));
+            continue;
+        };
+        let (events_seen, reconnects) = match outcome {
             Ok(done) => done,
             Err(e) => {
-                failures.push(format!("seed {seed}: cut {cut:?} after {after} bytes: {e}"));
+                failures.push(format!("{what}: {e}"));
                 continue;
             }
         };
-        let got = payload(&events);
-        let missing = expected
-            .iter()
-            .filter(|e| {
-                got.iter().filter(|g| g == e).count() < expected.iter().filter(|x| x == e).count()
-            })
-            .count();
-        let extra = got.len().saturating_sub(expected.len() - missing);
+        let got = payload(&events_seen);
+        let (missing, extra) = compare(&reference.expected, &got);
         lost += missing;
         duplicated += extra;
-        if reconnects > 0 && got == expected {
+        if case.distinct {
+            repeated += repeated_on_the_wire(&proxy.responses()[1..]);
+        }
+        cut_events[which].push(events);
+        if got == reference.expected && reconnects > 0 {
             resumed += 1;
-        }
-        if got != expected && std::env::var("LANGGRAPH_FAULT_DEBUG").is_ok() {
-            let ids: Vec<String> = events
-                .iter()
-                .map(|e| {
-                    format!(
-                        "{} {:?}",
-                        e.id.clone().unwrap_or_default(),
-                        std::mem::discriminant(&e.part)
-                    )
-                })
-                .collect();
-            eprintln!("expected {expected:#?}\ngot {got:#?}\nids {ids:#?}");
-        }
-        if got != expected || reconnects == 0 {
-            failures.push(format!("seed {seed}: cut {cut:?} after {after} bytes, {reconnects} reconnects, lost {missing}, extra {extra}"));
+        } else {
+            failures.push(format!(
+                "{what}: {reconnects} reconnects, lost {missing}, extra {extra}"
+            ));
+            if std::env::var("LANGGRAPH_FAULT_DEBUG").is_ok() {
+                eprintln!("expected {:#?}\ngot {got:#?}", reference.expected);
+            }
         }
     }
-    let _ = std::io::Write::write_all(
-        &mut std::io::stderr(),
-        format!("seeds {base_seed}..{}\nresumed: {resumed}/{runs}, lost: {lost}, duplicated: {duplicated}\n", base_seed.wrapping_add(runs - 1)).as_bytes(),
-    );
+    let counted: usize = cut_events.iter().map(Vec::len).sum();
+    let per_case: Vec<String> = cases
+        .iter()
+        .zip(&references)
+        .zip(&cut_events)
+        .map(|((case, r), cuts)| {
+            format!(
+                "{} {} runs cut after {}..={} of {} events ({} sharing the id before)",
+                cuts.len(),
+                case.graph,
+                cuts.iter().min().unwrap_or(&0),
+                cuts.iter().max().unwrap_or(&0),
+                r.events,
+                r.shared_ids,
+            )
+        })
+        .collect();
+    report(format!(
+        "seeds {base_seed}..{}\nresumed: {resumed}/{counted} runs cut inside the stream's body \
+         ({}; {} of {runs} cuts missed the body), lost: {lost}, duplicated: {duplicated}; \
+         events the server sent twice on resume (slow runs): {repeated}",
+        base_seed.wrapping_add(runs - 1),
+        per_case.join("; "),
+        runs as usize - counted,
+    ));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// How often the repeated-block tests try to make the server repeat a block (it does on about
+/// half the tries).
+const ATTEMPTS: usize = 20;
+
+/// The server can send a block of events twice when a stream is resumed while the run goes
+/// on: what the run publishes between the server's subscription to the live feed and its
+/// replay of the stored events is in both. The stream must deliver it once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_block_the_server_repeats_on_resume_is_delivered_once() {
+    let upstream = langgraph_testbed::shared_url().unwrap();
+    // Many small steps: events are published while the stream resumes.
+    let case = Case::slow(60, 0.005);
+    let Reference {
+        expected,
+        head,
+        body,
+        ..
+    } = reference(&upstream, &case).await;
+
+    let mut tries = Vec::new();
+    for attempt in 0..ATTEMPTS {
+        // A quarter into the body: the run is under way, and goes on while the stream resumes.
+        let faults = Some(CutAt {
+            connection: 0,
+            after: head + body / 4,
+            how: Cut::Reset,
+        });
+        let proxy = Proxy::start(&upstream, faults).await;
+        let (events, reconnects) = run_through(&proxy.url, &upstream, &case).await.unwrap();
+        assert!(
+            matches!(proxy.cut().unwrap().landed, Landed::Body { .. }),
+            "{:?}",
+            proxy.cut()
+        );
+        let repeated = repeated_on_the_wire(&proxy.responses()[1..]);
+        let got = payload(&events);
+        assert_eq!(
+            compare(&expected, &got),
+            (0, 0),
+            "attempt {attempt}: {reconnects} reconnects, the server repeated {repeated} events"
+        );
+        assert_eq!(got, expected);
+        tries.push(repeated);
+        if repeated > 0 {
+            report(format!(
+                "repeated block: the server sent {repeated} events twice on resume (attempt {}), delivered once",
+                attempt + 1
+            ));
+            return;
+        }
+    }
+    panic!("the server never repeated a block on resume: {tries:?}");
+}
+
+/// A join from an earlier event replays, and so can repeat a block the same way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_block_the_server_repeats_on_a_join_is_delivered_once() {
+    let upstream = langgraph_testbed::shared_url().unwrap();
+    let case = Case::slow(40, 0.005);
+    let expected = reference(&upstream, &case).await.expected;
+
+    let mut tries = Vec::new();
+    for attempt in 0..ATTEMPTS {
+        let direct = client(&upstream);
+        let thread = thread(&upstream).await;
+        let run = direct
+            .runs()
+            .create(&thread, case.graph)
+            .input(case.input.clone())
+            .stream_mode(case.modes.clone())
+            .stream_resumable(true)
+            .await
+            .unwrap();
+        // Join once the run is under way (the join races the run's next events).
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let state = direct.threads().get_state(&thread).await.unwrap();
+            if state.values.get("done").and_then(Value::as_u64) >= Some(2) {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the run never started"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let proxy = Proxy::start(&upstream, None).await;
+        let mut stream = client(&proxy.url)
+            .runs()
+            .join_stream(&thread, run.run_id.to_string())
+            .last_event_id("0")
+            .await
+            .unwrap();
+        let mut events = Vec::new();
+        while let Some(event) = stream.try_next().await.unwrap() {
+            events.push(event);
+        }
+        let repeated = repeated_on_the_wire(&proxy.responses());
+        let got = payload(&events);
+        assert_eq!(
+            compare(&expected, &got),
+            (0, 0),
+            "attempt {attempt}: the server repeated {repeated} events"
+        );
+        tries.push(repeated);
+        if repeated > 0 {
+            report(format!(
+                "repeated block on join: the server sent {repeated} events twice (attempt {}), delivered once",
+                attempt + 1
+            ));
+            return;
+        }
+    }
+    panic!("the server never repeated a block on a join: {tries:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clean_close_of_a_running_run_is_rejoined() {
-    let upstream_url = langgraph_testbed::shared_url().unwrap();
-    let upstream = upstream_url.trim_start_matches("http://").to_string();
-    // A clean close (FIN) right after the first events, while the run still has ticks to go.
-    let (url, connections) = proxy(upstream, 700, Cut::Close).await;
-    let (events, reconnects) = run_through(&url, &upstream_url).await.unwrap();
+    let upstream = langgraph_testbed::shared_url().unwrap();
+    let case = Case::slow(8, 0.05);
+    // A clean close (FIN) right after the first events (the head is about 450 bytes), while
+    // the run still has ticks to go.
+    let proxy = Proxy::start(
+        &upstream,
+        Some(CutAt {
+            connection: 0,
+            after: 700,
+            how: Cut::Close,
+        }),
+    )
+    .await;
+    let (events, reconnects) = run_through(&proxy.url, &upstream, &case).await.unwrap();
+    let cut = proxy.cut().expect("cut");
+    assert!(
+        matches!(cut.landed, Landed::Body { events, .. } if (1..8).contains(&events)),
+        "{cut:?}"
+    );
     assert!(reconnects >= 1, "rejoined");
-    assert!(connections.load(Ordering::SeqCst) >= 2);
+    assert!(proxy.connections() >= 2);
     let ticks: Vec<_> = events
         .iter()
         .filter(|e| matches!(e.part, StreamPart::Custom(_)))
@@ -258,20 +469,22 @@ async fn a_clean_close_of_a_running_run_is_rejoined() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stream_that_cannot_be_resumed_fails_loudly() {
-    let upstream_url = langgraph_testbed::shared_url().unwrap();
-    let upstream = upstream_url.trim_start_matches("http://").to_string();
-    let (url, _) = proxy(upstream, 700, Cut::Reset).await;
-    let client = Client::builder().url(&url).no_api_key().build().unwrap();
-    let direct = Client::builder()
-        .url(&upstream_url)
-        .no_api_key()
-        .build()
-        .unwrap();
-    let thread = direct.threads().create().await.unwrap();
-    let mut stream = client
+    let upstream = langgraph_testbed::shared_url().unwrap();
+    let input = json!({"steps": 8, "delay": 0.05});
+    let proxy = Proxy::start(
+        &upstream,
+        Some(CutAt {
+            connection: 0,
+            after: 700,
+            how: Cut::Reset,
+        }),
+    )
+    .await;
+    let thread = thread(&upstream).await;
+    let mut stream = client(&proxy.url)
         .runs()
-        .stream(thread.thread_id, "slow")
-        .input(json!({"steps": 8, "delay": 0.05}))
+        .stream(thread, "slow")
+        .input(input)
         .stream_mode([StreamMode::Custom])
         .await
         .unwrap();
@@ -282,6 +495,11 @@ async fn a_stream_that_cannot_be_resumed_fails_loudly() {
             Err(e) => break e,
         }
     };
+    let cut = proxy.cut().expect("cut");
+    assert!(
+        matches!(cut.landed, Landed::Body { events, .. } if events >= 1),
+        "{cut:?}"
+    );
     match err {
         langgraph_sdk::Error::StreamLost { reason, run_id, .. } => {
             assert!(reason.contains("stream_resumable"), "{reason}");
@@ -289,4 +507,90 @@ async fn a_stream_that_cannot_be_resumed_fails_loudly() {
         }
         other => panic!("{other}"),
     }
+}
+
+const THREAD: &str = "00000000-0000-0000-0000-000000000001";
+const RUN: &str = "00000000-0000-0000-0000-000000000002";
+
+/// A scripted stream response (status line, headers, chunked body) carrying the `custom`
+/// events `ns` (event `n` has id `n-0`), then `end` if `end`; without `end` the body breaks
+/// off (no final chunk), a transport error.
+fn scripted(ns: &[u32], end: bool) -> Vec<u8> {
+    let chunk = |text: String| format!("{:x}\r\n{text}\r\n", text.len());
+    let mut out = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\
+         location: /threads/{THREAD}/runs/{RUN}/stream\r\n\
+         content-location: /threads/{THREAD}/runs/{RUN}\r\n\r\n"
+    );
+    for n in ns {
+        out.push_str(&chunk(format!(
+            "event: custom\ndata: {{\"n\":{n}}}\nid: {n}-0\n\n"
+        )));
+    }
+    if end {
+        out.push_str(&chunk("event: end\ndata: null\n\n".into()));
+        out.push_str("0\r\n\r\n");
+    }
+    out.into_bytes()
+}
+
+/// The `n` of every custom event of `stream`, in order.
+async fn numbers(mut stream: langgraph_sdk::stream::RunStream) -> Vec<u64> {
+    let mut got = Vec::new();
+    while let Some(event) = stream.try_next().await.unwrap() {
+        if let StreamPart::Custom(value) = event.part {
+            got.push(value["n"].as_u64().unwrap());
+        }
+    }
+    got
+}
+
+/// The same repeated block from a scripted server, so that it happens on every run: the first
+/// connection breaks after three events; the resume replays the third (already delivered),
+/// sends two new ones, then those two again (the repeat), then the rest.
+#[tokio::test]
+async fn a_scripted_repeated_block_on_resume_is_dropped() {
+    use common::mock::{Mock, Reply};
+
+    let mock = Mock::start(vec![
+        Reply::Raw(scripted(&[1, 2, 3], false)),
+        Reply::Raw(scripted(&[3, 4, 5, 4, 5, 6], true)),
+    ])
+    .await;
+    let stream = client(&mock.url)
+        .runs()
+        .stream(THREAD, "slow")
+        .stream_mode([StreamMode::Custom])
+        .stream_resumable(true)
+        .await
+        .unwrap();
+    assert_eq!(
+        numbers(stream).await,
+        [1, 2, 3, 4, 5, 6],
+        "each once, in order"
+    );
+    let seen = mock.seen();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen[1].line.starts_with("GET /threads/"), "{:?}", seen[1]);
+    let last_event_id = seen[1].headers.iter().find(|(k, _)| k == "last-event-id");
+    assert_eq!(
+        last_event_id.map(|(_, v)| v.as_str()),
+        Some("2-0"),
+        "resumed before the last delivered id"
+    );
+}
+
+/// A join from the start: the replay of events 1..=3, then 2 and 3 again from the live feed.
+#[tokio::test]
+async fn a_scripted_repeated_block_on_a_join_is_dropped() {
+    use common::mock::{Mock, Reply};
+
+    let mock = Mock::start(vec![Reply::Raw(scripted(&[1, 2, 3, 2, 3, 4], true))]).await;
+    let stream = client(&mock.url)
+        .runs()
+        .join_stream(THREAD, RUN)
+        .last_event_id("0")
+        .await
+        .unwrap();
+    assert_eq!(numbers(stream).await, [1, 2, 3, 4], "each once, in order");
 }

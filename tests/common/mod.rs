@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod fault;
 pub mod mock;
 
 use langgraph_sdk::Client;
