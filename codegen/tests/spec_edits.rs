@@ -44,21 +44,19 @@ fn schema<'a>(spec: &'a mut Value, name: &str) -> &'a mut Value {
 #[test]
 fn removed_operation() {
     let (report, surface) = reports(|s| {
-        s["paths"]
-            .as_object_mut()
-            .unwrap()
-            .shift_remove("/threads/{thread_id}/storage");
+        let history = s["paths"]["/threads/{thread_id}/history"].as_object_mut();
+        history.unwrap().shift_remove("get");
     });
     assert!(
         report.contains(
-            "Operations removed (1):\n  GET /threads/{thread_id}/storage \
-             (get_thread_storage_threads__thread_id__storage_get)"
+            "Operations removed (1):\n  GET /threads/{thread_id}/history \
+             (get_thread_history_threads__thread_id__history_get)"
         ),
         "{report}"
     );
     assert!(
         surface.contains(
-            "Operations removed:\n  get_thread_storage (GET /threads/{thread_id}/storage)"
+            "Operations removed:\n  get_thread_history (GET /threads/{thread_id}/history)"
         ),
         "{surface}"
     );
