@@ -288,7 +288,7 @@ fn operation_changes(old: &Value, new: &Value, old_spec: &Value, new_spec: &Valu
     if old.get("operationId") != new.get("operationId") {
         out.push(format!("operationId {} -> {}", op_id(old), op_id(new)));
     }
-    let params = |op: &Value, spec: &Value| -> Vec<(String, String)> {
+    let params = |op: &Value, spec: &Value| -> Vec<(String, Value)> {
         op.get("parameters")
             .and_then(Value::as_array)
             .into_iter()
@@ -300,49 +300,37 @@ fn operation_changes(old: &Value, new: &Value, old_spec: &Value, new_spec: &Valu
                     p.get("in").and_then(Value::as_str).unwrap_or("?"),
                     p.get("name").and_then(Value::as_str).unwrap_or("?")
                 );
-                (key, param_line(p))
+                (key, p.clone())
             })
             .collect()
     };
     let (old_params, new_params) = (params(old, old_spec), params(new, new_spec));
-    for (key, line) in &new_params {
+    // Everything of a parameter but its schema, which is compared in depth.
+    let outside_schema = |p: &Value| {
+        let mut p = shape(p);
+        if let Value::Object(map) = &mut p {
+            map.remove("schema");
+        }
+        p
+    };
+    for (key, p) in &new_params {
         match old_params.iter().find(|(k, _)| k == key) {
-            None => out.push(format!("+param {line}")),
-            Some((_, old_line)) if old_line != line => {
-                out.push(format!("param {old_line} -> {line}"))
+            None => out.push(format!("+param {}", param_line(p))),
+            Some((_, o)) if outside_schema(o) != outside_schema(p) => {
+                out.push(format!("param {} -> {}", param_line(o), param_line(p)))
             }
-            _ => {}
+            Some((_, o)) => {
+                let empty = Value::Object(Map::new());
+                let schema = |p: &Value| p.get("schema").cloned().unwrap_or(empty.clone());
+                schema_changes(&format!("param {key}"), &schema(o), &schema(p), &mut out);
+            }
         }
     }
-    for (key, line) in &old_params {
+    for (key, p) in &old_params {
         if !new_params.iter().any(|(k, _)| k == key) {
-            out.push(format!("-param {line}"));
+            out.push(format!("-param {}", param_line(p)));
         }
     }
-    // Parameter schemas compared in depth too: a summary can hide a nested change.
-    for (key, _) in &new_params {
-        let find = |op: &Value, spec: &Value| -> Option<Value> {
-            op.get("parameters")?
-                .as_array()?
-                .iter()
-                .map(|p| resolve(p, spec))
-                .find(|p| {
-                    format!(
-                        "{} {}",
-                        p.get("in").and_then(Value::as_str).unwrap_or("?"),
-                        p.get("name").and_then(Value::as_str).unwrap_or("?")
-                    ) == *key
-                })?
-                .get("schema")
-                .cloned()
-        };
-        if let (Some(o), Some(n)) = (find(old, old_spec), find(new, new_spec))
-            && summary(&o) == summary(&n)
-        {
-            schema_changes(&format!("param {key}"), &o, &n, &mut out);
-        }
-    }
-
     let body = |op: &Value, spec: &Value| op.get("requestBody").map(|b| resolve(b, spec).clone());
     match (body(old, old_spec), body(new, new_spec)) {
         (None, Some(b)) => out.push(format!("+body {}", content_line(&b))),
@@ -770,6 +758,14 @@ mod tests {
             json!({"paths": {"/a": {"get": {"operationId": "a", "parameters": [p], "responses": {}}}}})
         };
         let d = diff(&op(None), &op(Some(false)));
+        let mut narrower = op(None);
+        narrower["paths"]["/a"]["get"]["parameters"][0]["schema"]["items"]["enum"] = json!(["x"]);
+        let mut wider = narrower.clone();
+        wider["paths"]["/a"]["get"]["parameters"][0]["schema"]["items"]["enum"] = json!(["x", "y"]);
+        assert_eq!(
+            diff(&narrower, &wider).operations_changed[0].1,
+            ["param query ids[]: enum +\"y\""]
+        );
         assert_eq!(
             d.operations_changed,
             [(
