@@ -90,7 +90,8 @@ impl Client {
         }
     }
 
-    /// The server's base URL.
+    /// The server's base URL, without the userinfo it was configured with (that is sent as
+    /// basic authentication, to this origin only).
     pub fn base_url(&self) -> &Url {
         &self.inner.transport.base
     }
@@ -165,7 +166,10 @@ impl Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.transport.base.as_str())
+            .field(
+                "base_url",
+                &crate::error::redact(&self.inner.transport.base),
+            )
             .field("api_key", &self.inner.transport.has_api_key())
             .field("connect_timeout", &self.inner.connect_timeout)
             .field("read_timeout", &self.inner.read_timeout)

@@ -4,7 +4,7 @@ use std::{fmt, sync::Arc, time::Duration};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
-use crate::{Client, Error, Result, transport::Transport};
+use crate::{Client, Error, Result, error::redact_str, transport::Transport};
 
 /// The URL used when neither the caller nor `LANGGRAPH_API_URL` names one (as in the official
 /// clients: the port of a local `langgraph up`).
@@ -152,6 +152,30 @@ pub(crate) fn random_unit() -> f64 {
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// Removes the userinfo of `url` and returns it as a basic `Authorization` value (marked
+/// sensitive). Kept apart like the API key, so that no URL the client holds, shows or logs
+/// carries a password.
+fn take_userinfo(url: &mut reqwest::Url) -> Result<Option<HeaderValue>> {
+    use base64::Engine as _;
+    use percent_encoding::percent_decode_str;
+    if url.username().is_empty() && url.password().is_none() {
+        return Ok(None);
+    }
+    let decode = |part: &str| percent_decode_str(part).decode_utf8_lossy().into_owned();
+    let credentials = format!(
+        "{}:{}",
+        decode(url.username()),
+        decode(url.password().unwrap_or_default())
+    );
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+    let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
+        .map_err(|_| Error::Config("invalid userinfo in the URL".into()))?;
+    value.set_sensitive(true);
+    Ok(Some(value))
+}
+
 /// Reads an environment variable (the process environment, or a test's).
 type EnvReader = dyn Fn(&str) -> Option<String> + Send + Sync;
 
@@ -180,13 +204,14 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     retry: RetryPolicy,
     max_event_size: usize,
+    max_body_size: usize,
     env: Arc<EnvReader>,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("url", &self.url)
+            .field("url", &self.url.as_deref().map(redact_str))
             .field("key", &self.key)
             .field(
                 "headers",
@@ -197,12 +222,17 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("max_event_size", &self.max_event_size)
+            .field("max_body_size", &self.max_body_size)
             .finish()
     }
 }
 
 /// The default of [`ClientBuilder::max_event_size`].
 pub const DEFAULT_MAX_EVENT_SIZE: usize = 32 << 20;
+
+/// The default of [`ClientBuilder::max_body_size`]: room for a long thread's state or history,
+/// far below what would hurt a service.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 64 << 20;
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -215,14 +245,17 @@ impl Default for ClientBuilder {
             timeout: None,
             retry: RetryPolicy::default(),
             max_event_size: DEFAULT_MAX_EVENT_SIZE,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
             env: Arc::new(|name| std::env::var(name).ok()),
         }
     }
 }
 
 impl ClientBuilder {
-    /// The server's base URL (a path prefix is kept). Default: `LANGGRAPH_API_URL`, else
-    /// [`DEFAULT_URL`].
+    /// The server's base URL (a path prefix is kept; a query or fragment is an error at
+    /// [`build`](Self::build), since every path is appended to it). Userinfo
+    /// (`https://user:password@host`) is sent as basic authentication, and never shown: not by
+    /// `Debug`, errors or logs. Default: `LANGGRAPH_API_URL`, else [`DEFAULT_URL`].
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
         self
@@ -286,6 +319,24 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read, in bytes (default 64 MiB, enough for the state and
+    /// history of long threads): reading stops past it with [`Error::BodyTooLarge`], so a
+    /// broken or hostile server cannot make the client allocate without bound. Event streams
+    /// are limited per event instead ([`max_event_size`](Self::max_event_size)); only the
+    /// first 64 KiB of an error response are read.
+    ///
+    /// ```
+    /// let client = langgraph_sdk::Client::builder()
+    ///     .url("http://localhost:2024")
+    ///     .max_body_size(256 << 20)
+    ///     .build()?;
+    /// # Ok::<(), langgraph_sdk::Error>(())
+    /// ```
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
     /// Reads variables through `env` instead of the process environment (for tests).
     #[cfg(test)]
     pub(crate) fn env(
@@ -299,8 +350,8 @@ impl ClientBuilder {
     /// Resolves the configuration and builds the client.
     ///
     /// # Errors
-    /// [`Error::Config`] for a URL that is not `http(s)://…`, an invalid header, an `x-api-key`
-    /// header, or an HTTP client that cannot be built.
+    /// [`Error::Config`] for a URL that is not `http(s)://host…` or has a query or fragment, an
+    /// invalid header, an `x-api-key` header, or an HTTP client that cannot be built.
     pub fn build(self) -> Result<Client> {
         let url = match self.url.clone() {
             Some(url) => url,
@@ -309,19 +360,30 @@ impl ClientBuilder {
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| DEFAULT_URL.to_string()),
         };
-        let base = reqwest::Url::parse(url.trim_end_matches('/'))
-            .map_err(|e| Error::Config(format!("invalid URL {url:?}: {e}")))?;
+        let shown = redact_str(&url);
+        let mut base = reqwest::Url::parse(url.trim_end_matches('/'))
+            .map_err(|e| Error::Config(format!("invalid URL {shown}: {e}")))?;
         if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
             return Err(Error::Config(format!(
-                "invalid URL {url:?}: expected http(s)://host"
+                "invalid URL {shown}: expected http(s)://host"
             )));
         }
+        if base.query().is_some() || base.fragment().is_some() {
+            // Every path is appended to the base: `?tenant=1` would swallow them all.
+            return Err(Error::Config(format!(
+                "invalid URL {shown}: a base URL cannot have a query or fragment"
+            )));
+        }
+        let basic_auth = take_userinfo(&mut base)?;
         let headers = self.default_headers()?;
         let api_key = self.key.resolve(&*self.env);
         if let Some(key) = &api_key {
             key.header_value()?;
         }
+        // Never follow a redirect: reqwest would re-send `x-api-key` (and a 307/308 body) to
+        // wherever it points. A 3xx becomes `Error::Redirect` (see `transport`).
         let mut http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
             .connect_timeout(self.connect_timeout);
         if let Some(read) = self.read_timeout {
@@ -335,6 +397,8 @@ impl ClientBuilder {
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         let mut transport = Transport::new(http, base, api_key, self.retry);
         transport.max_event_size = self.max_event_size;
+        transport.max_body_size = self.max_body_size;
+        transport.basic_auth = basic_auth;
         Ok(Client::from_transport(
             transport,
             self.connect_timeout,
@@ -524,6 +588,41 @@ mod tests {
                 .is_err()
         );
         assert!(ClientBuilder::default().url("ftp://x").build().is_err());
+        for bad in [
+            "http://h/?tenant=1",
+            "http://h/prefix?",
+            "http://h/#x",
+            "http://h/p#",
+        ] {
+            let err = ClientBuilder::default().url(bad).build().unwrap_err();
+            assert!(
+                matches!(err, Error::Config(ref m) if m.contains("query or fragment")),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn userinfo_is_never_shown() {
+        let url = "http://user:s3cret@h:1/prefix";
+        let builder = ClientBuilder::default().env(env(&[])).url(url);
+        assert!(!format!("{builder:?}").contains("s3cret"), "{builder:?}");
+        let client = builder.build().unwrap();
+        let debug = format!("{client:?}");
+        assert!(
+            !debug.contains("s3cret") && !debug.contains("user"),
+            "{debug}"
+        );
+        assert!(debug.contains("http://h:1/prefix"), "{debug}");
+        assert_eq!(client.base_url().as_str(), "http://h:1/prefix");
+        for bad in [
+            "http://user:s3cret@h/?q=1",
+            "http://user:s3cret@",
+            "ftp://user:s3cret@h",
+        ] {
+            let err = ClientBuilder::default().url(bad).build().unwrap_err();
+            assert!(!err.to_string().contains("s3cret"), "{err}");
+        }
     }
 
     #[test]

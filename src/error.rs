@@ -3,13 +3,18 @@
 //! Every fallible call returns [`Result<T, Error>`](crate::Result). The variants keep apart
 //! what a caller reacts to differently: the server said no ([`Error::Api`]), the request never
 //! got an answer ([`Error::Connect`], [`Error::Timeout`], [`Error::Transport`]), the answer
-//! was not what the API promises ([`Error::Decode`]), the run itself failed
+//! was not what the API promises ([`Error::Decode`], [`Error::Redirect`],
+//! [`Error::NotEventStream`], [`Error::BodyTooLarge`]), the run itself failed
 //! ([`Error::Run`]), or the call was refused before anything was sent
 //! ([`Error::InvalidInput`], [`Error::Config`]).
+//!
+//! Whatever a server sends that ends up in an error's `Display` (a message, a title, a body
+//! excerpt, a request id, a redirect target) is cut to 1 KiB with its control
+//! characters escaped, so that a hostile or broken server cannot flood or forge log lines.
 
 use std::fmt;
 
-use reqwest::StatusCode;
+use reqwest::{StatusCode, Url};
 use serde_json::Value;
 
 /// What went wrong.
@@ -54,8 +59,43 @@ pub enum Error {
         operation: &'static str,
         /// What the decoder said.
         message: String,
-        /// The start of the body (at most 512 bytes, lossily decoded).
+        /// The start of the body (at most 1 KiB, lossily decoded).
         snippet: String,
+    },
+    /// The server answered with a redirect (3xx), which is never followed: the API key and the
+    /// request body are not sent anywhere but the configured server.
+    #[error("`{operation}` was redirected ({status}) to {}; redirects are not followed", location.as_deref().unwrap_or("nowhere (no `Location`)"))]
+    Redirect {
+        /// The operation.
+        operation: &'static str,
+        /// The redirect status, e.g. 307.
+        status: StatusCode,
+        /// Where the server pointed, resolved against the request URL, without userinfo or
+        /// query (see [`ClientBuilder`](crate::ClientBuilder) on what is shown of URLs).
+        location: Option<String>,
+    },
+    /// A stream request was answered with something other than an event stream (a login page,
+    /// a proxy's JSON): no events can be read from it.
+    #[error("`{operation}` answered {status} with {}, not an event stream: {excerpt}", content_type.as_deref().map_or_else(|| "no content type".to_string(), |t| format!("`{t}`")))]
+    NotEventStream {
+        /// The operation that opened the stream.
+        operation: &'static str,
+        /// The status of the response.
+        status: StatusCode,
+        /// Its `Content-Type`, if it had one.
+        content_type: Option<String>,
+        /// The start of its body (at most 1 KiB).
+        excerpt: String,
+    },
+    /// A response body was larger than the configured limit
+    /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)); reading
+    /// stopped there.
+    #[error("the response of `{operation}` is larger than {limit} bytes")]
+    BodyTooLarge {
+        /// The operation.
+        operation: &'static str,
+        /// The limit in bytes.
+        limit: usize,
     },
     /// The run ended in an error (the `__error__` body of `wait` and `join`).
     #[error(transparent)]
@@ -63,7 +103,7 @@ pub enum Error {
     /// A stream broke and could not be resumed without losing events: it was not created
     /// resumable (`stream_resumable`), it is stateless, or the reconnect attempts ran out.
     /// Nothing after `last_event_id` was delivered.
-    #[error("the stream of `{operation}` broke and was not resumed ({reason}); last event delivered: {}", last_event_id.as_deref().unwrap_or("none"))]
+    #[error("the stream of `{operation}` broke and was not resumed ({reason}); last event delivered: {}", last_event_id.as_deref().map_or_else(|| "none".into(), excerpt))]
     StreamLost {
         /// The operation that opened the stream.
         operation: &'static str,
@@ -146,8 +186,25 @@ impl Error {
         )
     }
 
-    /// Classifies a reqwest error of `operation`.
-    pub(crate) fn from_reqwest(operation: &'static str, source: reqwest::Error) -> Error {
+    /// Worth asking again: a transport failure, a 5xx or a 429. Not a redirect, a body that is
+    /// not a stream, a body too large, or another 4xx: those answer the same every time.
+    pub(crate) fn is_transient(&self) -> bool {
+        self.is_transport()
+            || self
+                .status()
+                .is_some_and(|s| s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Classifies a reqwest error of `operation` (a body cut off by
+    /// [`max_body_size`](crate::ClientBuilder::max_body_size) is [`Error::BodyTooLarge`]). The
+    /// URL it names loses its userinfo.
+    pub(crate) fn from_reqwest(operation: &'static str, mut source: reqwest::Error) -> Error {
+        if let Some(limit) = body_limit_in(&source) {
+            return Error::BodyTooLarge { operation, limit };
+        }
+        if let Some(url) = source.url_mut() {
+            strip_userinfo(url);
+        }
         if source.is_timeout() {
             Error::Timeout { operation, source }
         } else if source.is_connect() {
@@ -165,7 +222,8 @@ impl Error {
     ) -> Error {
         Error::Decode {
             operation,
-            message: message.to_string(),
+            // A decoder quotes what it could not take (an unknown variant, say).
+            message: excerpt(&message.to_string()),
             snippet: snippet(body),
         }
     }
@@ -177,15 +235,113 @@ impl From<ApiError> for Error {
     }
 }
 
-/// The start of a body for error messages.
-fn snippet(body: &[u8]) -> String {
-    const MAX: usize = 512;
-    let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]);
-    if body.len() > MAX {
-        format!("{text}…")
-    } else {
-        text.into_owned()
+/// The most bytes of server-sent text kept in an error message.
+pub(crate) const MAX_EXCERPT: usize = 1024;
+
+/// The most bytes of an error response's body that are read and kept ([`ApiError::body`]).
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Server-sent `text` as it may appear in an error message: at most 1 KiB (cut
+/// at a character boundary, `…` marks the cut), control characters escaped so that a message
+/// cannot start a new log line or drive a terminal.
+pub(crate) fn excerpt(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_EXCERPT) + 3);
+    for c in text.chars() {
+        let escaped = c.is_control().then(|| c.escape_default().to_string());
+        let len = escaped.as_ref().map_or(c.len_utf8(), String::len);
+        if out.len() + len > MAX_EXCERPT {
+            out.push('…');
+            break;
+        }
+        match escaped {
+            Some(e) => out.push_str(&e),
+            None => out.push(c),
+        }
     }
+    out
+}
+
+/// The start of a body for error messages (lossily decoded, see [`excerpt`]).
+pub(crate) fn snippet(body: &[u8]) -> String {
+    // A few bytes more than fit, so that a cut is still marked after lossy decoding.
+    let end = body.len().min(MAX_EXCERPT + 4);
+    let mut text = excerpt(&String::from_utf8_lossy(&body[..end]));
+    if end < body.len() && !text.ends_with('…') {
+        text.push('…');
+    }
+    text
+}
+
+/// `url` as it may be shown (errors, `Debug`, logs): without userinfo, and with its query and
+/// fragment replaced by `…` (they can carry tokens).
+pub(crate) fn redact(url: &Url) -> String {
+    let mut shown = url.clone();
+    strip_userinfo(&mut shown);
+    let hidden = shown.query().is_some() || shown.fragment().is_some();
+    shown.set_query(None);
+    shown.set_fragment(None);
+    let mut text = shown.to_string();
+    if hidden {
+        text.push_str("?…");
+    }
+    excerpt(&text)
+}
+
+/// [`redact`] for text that may not parse as a URL: the userinfo of `scheme://userinfo@host`
+/// is dropped all the same.
+pub(crate) fn redact_str(text: &str) -> String {
+    if let Ok(url) = Url::parse(text.trim()) {
+        return redact(&url);
+    }
+    let Some(start) = text.find("://").map(|i| i + 3) else {
+        return excerpt(text);
+    };
+    let authority_end = text[start..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |i| start + i);
+    match text[start..authority_end].rfind('@') {
+        Some(at) => excerpt(&format!(
+            "{}***@{}",
+            &text[..start],
+            &text[start + at + 1..]
+        )),
+        None => excerpt(text),
+    }
+}
+
+fn strip_userinfo(url: &mut Url) {
+    // Fails only for URLs that cannot have userinfo.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+}
+
+/// Marks a body that [`max_body_size`](crate::ClientBuilder::max_body_size) cut off, in the
+/// source chain of the reqwest error that reading it gave.
+#[derive(Debug)]
+pub(crate) struct BodyLimit(pub usize);
+
+impl fmt::Display for BodyLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the response body is larger than {} bytes (`ClientBuilder::max_body_size`)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for BodyLimit {}
+
+/// The limit, when `error` is a body cut off by [`BodyLimit`].
+fn body_limit_in(error: &(dyn std::error::Error + 'static)) -> Option<usize> {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if let Some(limit) = e.downcast_ref::<BodyLimit>() {
+            return Some(limit.0);
+        }
+        cause = e.source();
+    }
+    None
 }
 
 /// The class of an error status.
@@ -241,11 +397,14 @@ pub struct ApiError {
     /// The class of the status.
     pub kind: ErrorKind,
     /// The server's message: `message`, `detail` or `error` of a JSON body, else the text of
-    /// the body (an HTML page from a proxy is reduced to its title), else the status line.
+    /// the body (an HTML page from a proxy is reduced to its title), else the status line. At
+    /// most 1 KiB, control characters escaped.
     pub message: String,
-    /// The `x-request-id` response header, to quote when reporting a problem.
+    /// The `x-request-id` response header, to quote when reporting a problem (at most
+    /// 1 KiB).
     pub request_id: Option<String>,
-    /// The body: JSON when it parses, else a JSON string of its text, else `None`.
+    /// The body: JSON when it parses, else a JSON string of its text, else `None`. Only the
+    /// first 64 KiB of an error body are read: a longer one is kept as the text of its start.
     pub body: Option<Value>,
 }
 
@@ -257,12 +416,14 @@ impl ApiError {
         request_id: Option<String>,
         body: &[u8],
     ) -> ApiError {
+        let body = &body[..body.len().min(MAX_ERROR_BODY)];
         let json: Option<Value> = serde_json::from_slice(body).ok();
         let text = String::from_utf8_lossy(body);
         let message = json
             .as_ref()
             .and_then(message_of)
             .or_else(|| html_title(&text))
+            .map(|m| excerpt(&m))
             .or_else(|| {
                 // Plain text is a message; JSON without one is not.
                 let t = text.trim();
@@ -281,7 +442,7 @@ impl ApiError {
             status,
             kind: ErrorKind::of(status),
             message,
-            request_id,
+            request_id: request_id.as_deref().map(excerpt),
             body,
         }
     }
@@ -323,7 +484,7 @@ fn html_title(text: &str) -> Option<String> {
 /// A run that ended in an error, as the server reports it inside a successful response
 /// (`{"__error__": {"error": "ValueError", "message": "…"}}`) or as an `error` stream event.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Deserialize, serde::Serialize)]
-#[error("the run failed: {error}: {message}")]
+#[error("the run failed: {}: {}", excerpt(error), excerpt(message))]
 #[non_exhaustive]
 pub struct RunError {
     /// The exception type, e.g. `ValueError`.

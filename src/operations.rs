@@ -1,8 +1,13 @@
 //! The API's operations, generated from the spec: one constant per operation with its method,
 //! path template and retry safety. Requests are built from these, never from spelled-out
 //! paths, so a spec change that renames or removes an operation fails to compile.
+//!
+//! [`Operation::check_url`] is the one check that a request's URL is the operation's own
+//! endpoint: every request of the ergonomic layer and of the generated raw client passes it
+//! before it is sent (an id `..` must not turn `GET /threads/{id}` into `GET /`).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::Url;
 
 use crate::{Error, Result};
 
@@ -17,6 +22,9 @@ pub(crate) struct Operation {
     pub path: &'static str,
     /// Whether it may be sent again after a failure (see [`crate::RetryPolicy`]).
     pub retry_safe: bool,
+    /// Whether it answers with an event stream (whose events, not its whole body, are
+    /// limited in size).
+    pub streams: bool,
 }
 
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));
@@ -37,7 +45,8 @@ impl Operation {
     /// The path with each `{param}` replaced, in order, by one percent-encoded segment.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty parameter or a count that does not match.
+    /// [`Error::InvalidInput`] for a parameter that is empty, `.` or `..` (URL parsing drops or
+    /// climbs such segments, encoded or not), or a count that does not match.
     pub(crate) fn path(&self, params: &[&str]) -> Result<String> {
         let mut out = String::with_capacity(self.path.len() + 40);
         let mut rest = self.path;
@@ -48,19 +57,14 @@ impl Operation {
             let value = params
                 .next()
                 .ok_or_else(|| Error::InvalidInput(format!("`{}` needs `{name}`", self.id)))?;
-            if value.is_empty() {
+            if matches!(*value, "" | "." | "..") {
                 return Err(Error::InvalidInput(format!(
-                    "`{name}` of `{}` is empty",
+                    "`{name}` of `{}` cannot be {value:?}: the request would reach another endpoint",
                     self.id
                 )));
             }
             out.push_str(&rest[..start]);
-            if value.bytes().all(|b| b == b'.') {
-                // `.` and `..` would be collapsed as dot-segments by URL normalization.
-                out.push_str(&"%2E".repeat(value.len()));
-            } else {
-                out.extend(utf8_percent_encode(value, SEGMENT));
-            }
+            out.extend(utf8_percent_encode(value, SEGMENT));
             rest = &rest[end + 1..];
         }
         if params.next().is_some() {
@@ -71,6 +75,51 @@ impl Operation {
         }
         out.push_str(rest);
         Ok(out)
+    }
+
+    /// Checks that `url` is this operation's endpoint under `base`: the same origin, the
+    /// base's path, then the template's segments, each `{param}` one segment that is not
+    /// empty, `.` or `..`.
+    ///
+    /// This checks the URL as it will be sent, after parsing: the WHATWG rules remove `.` and
+    /// `..` segments, `%2E%2E` included, and read `\` as `/`, so checking the parameters
+    /// before they become a URL is not enough (the generated client builds its own).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming the operation and the URL that would have been sent.
+    pub(crate) fn check_url(&self, base: &Url, url: &Url) -> Result<()> {
+        let refuse = |why: &str| {
+            Err(Error::InvalidInput(format!(
+                "`{}`: {why}, so the request would reach another endpoint ({}); ids cannot be \
+                 empty, `.` or `..`",
+                self.id,
+                crate::error::redact(url)
+            )))
+        };
+        if url.origin() != base.origin() {
+            return refuse("the URL is not on the server's origin");
+        }
+        let Some(path) = url.path().strip_prefix(base.path().trim_end_matches('/')) else {
+            return refuse("the URL is not under the base URL");
+        };
+        let mut got = path.split('/');
+        let mut want = self.path.split('/');
+        loop {
+            match (want.next(), got.next()) {
+                (None, None) => return Ok(()),
+                (Some(w), Some(g)) if w.starts_with('{') => {
+                    let dots = g.replace("%2e", ".").replace("%2E", ".");
+                    if matches!(dots.as_str(), "" | "." | "..") {
+                        return refuse(&format!(
+                            "path parameter `{}` is {g:?}",
+                            &w[1..w.len() - 1]
+                        ));
+                    }
+                }
+                (Some(w), Some(g)) if w == g => {}
+                _ => return refuse("its path is not the operation's"),
+            }
+        }
     }
 }
 
@@ -95,9 +144,16 @@ mod tests {
             GET_THREAD.path(&["a/b?c#d e"]).unwrap(),
             "/threads/a%2Fb%3Fc%23d%20e"
         );
-        assert_eq!(GET_THREAD.path(&[".."]).unwrap(), "/threads/%2E%2E");
+        assert_eq!(GET_THREAD.path(&["..."]).unwrap(), "/threads/...");
+        assert_eq!(
+            GET_THREAD.path(&["a\\..\\.."]).unwrap(),
+            "/threads/a%5C..%5C.."
+        );
         assert_eq!(GET_THREAD.path(&["ünï"]).unwrap(), "/threads/%C3%BCn%C3%AF");
-        assert!(GET_THREAD.path(&[""]).is_err());
+        for dots in ["", ".", ".."] {
+            let err = GET_THREAD.path(&[dots]).unwrap_err();
+            assert!(matches!(err, Error::InvalidInput(_)), "{dots:?}: {err}");
+        }
         assert!(GET_RUN.path(&["t1"]).is_err());
         assert!(GET_THREAD.path(&["a", "b"]).is_err());
         assert_eq!(CREATE_THREAD.path(&[]).unwrap(), "/threads");
@@ -133,5 +189,37 @@ mod tests {
             .collect();
         assert!(!table.is_empty());
         assert_eq!(table, in_spec);
+    }
+
+    #[test]
+    fn a_url_is_checked_as_it_will_be_sent() {
+        let base = Url::parse("http://h:1/prefix").unwrap();
+        let ok = |op: &Operation, path: &str| {
+            op.check_url(
+                &base,
+                &Url::parse(&format!("http://h:1/prefix{path}")).unwrap(),
+            )
+        };
+        assert!(ok(&GET_RUN, "/threads/t/runs/r").is_ok());
+        assert!(ok(&GET_RUN, "/threads/t/runs/r?x=1").is_ok());
+        assert!(ok(&CREATE_THREAD, "/threads").is_ok());
+        assert!(ok(&GET_THREAD, "/threads/a%2F..").is_ok(), "one segment");
+        // What URL parsing makes of `..`, `%2E%2E`, `.` and `\..`: other endpoints.
+        for path in [
+            "/threads/..",
+            "/threads/%2E%2E",
+            "/threads/.",
+            "/threads/",
+            "/threads/a\\..\\..",
+            "/threads/t/extra",
+        ] {
+            assert!(ok(&GET_THREAD, path).is_err(), "{path}");
+        }
+        assert!(ok(&GET_RUN, "/threads//runs/r").is_err());
+        assert!(ok(&GET_RUN, "/threads/t/runs/").is_err());
+        let elsewhere = Url::parse("http://other:1/prefix/threads/t").unwrap();
+        assert!(GET_THREAD.check_url(&base, &elsewhere).is_err());
+        let outside = Url::parse("http://h:1/threads/t").unwrap();
+        assert!(GET_THREAD.check_url(&base, &outside).is_err());
     }
 }

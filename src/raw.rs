@@ -32,8 +32,11 @@ pub type ResponseObserver = dyn Fn(&'static str, Option<reqwest::StatusCode>) + 
 /// What the generated [`Client`] runs around each request.
 ///
 /// `Hooks::default()` sends requests as they are. The raw client of a
-/// [`crate::Client`] ([`crate::Client::raw`]) has hooks that add the API key, retry what is
-/// safe to retry and trace each request, like every call of the ergonomic layer.
+/// [`crate::Client`] ([`crate::Client::raw`]) has hooks that do what every call of the
+/// ergonomic layer does: refuse a URL that is not the operation's endpoint (an id `..`, say:
+/// [`Error::InvalidRequest`]), add the API key (to the server's origin only), retry what is
+/// safe to retry, limit the size of response bodies, and trace each request. Redirects are
+/// not followed: a 3xx is an [`Error::UnexpectedResponse`] carrying it.
 #[derive(Clone, Default)]
 pub struct Hooks {
     transport: Option<Arc<crate::transport::Transport>>,
@@ -68,7 +71,36 @@ impl fmt::Debug for Hooks {
     }
 }
 
+/// The operation of `info`, as the transport knows it (every generated operation is in the
+/// table; one that is not gets the strictest treatment: not retried, body limited).
+fn operation(info: &OperationInfo, method: &reqwest::Method) -> crate::operations::Operation {
+    crate::operations::Operation::by_id(info.operation_id)
+        .cloned()
+        .unwrap_or(crate::operations::Operation {
+            id: info.operation_id,
+            method: method.clone(),
+            path: "",
+            retry_safe: false,
+            streams: false,
+        })
+}
+
 impl ClientHooks<Hooks> for Client {
+    /// The checks of the ergonomic layer: the URL must be the operation's own endpoint.
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        if let Some(transport) = &self.inner.transport {
+            let op = operation(info, request.method());
+            transport
+                .prepare(&op, request)
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        }
+        Ok(())
+    }
+
     async fn exec(
         &self,
         request: reqwest::Request,
@@ -76,11 +108,8 @@ impl ClientHooks<Hooks> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         match &self.inner.transport {
             Some(transport) => {
-                let retry_safe = crate::operations::Operation::by_id(info.operation_id)
-                    .is_some_and(|op| op.retry_safe);
-                transport
-                    .execute(info.operation_id, retry_safe, request)
-                    .await
+                let op = operation(info, request.method());
+                transport.execute(&op, request).await
             }
             None => self.client.execute(request).await,
         }

@@ -75,6 +75,16 @@ pub struct Command {
     update: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     goto: Option<Value>,
+    /// The first value that could not become JSON (NaN, say): serializing the command fails
+    /// with it, so the run call that takes the command reports it instead of sending `null`.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "refuse")]
+    invalid: Option<String>,
+}
+
+fn refuse<S: serde::Serializer>(invalid: &Option<String>, _: S) -> Result<S::Ok, S::Error> {
+    Err(serde::ser::Error::custom(
+        invalid.as_deref().unwrap_or("invalid"),
+    ))
 }
 
 impl Command {
@@ -92,9 +102,21 @@ impl Command {
         }
     }
 
+    /// `value` as JSON; a value that cannot be is remembered as the command's error.
+    fn json(&mut self, what: &str, value: impl Serialize) -> Value {
+        match to_json(what, value) {
+            Ok(value) => value,
+            Err(e) => {
+                self.invalid.get_or_insert_with(|| e.to_string());
+                Value::Null
+            }
+        }
+    }
+
     /// Sends `input` to `node` (a `Send`); call again to send to several.
     pub fn send(mut self, node: impl Into<String>, input: impl Serialize) -> Command {
-        let send = json!({"node": node.into(), "input": serde_json::to_value(input).unwrap_or(Value::Null)});
+        let input = self.json("command.send.input", input);
+        let send = json!({"node": node.into(), "input": input});
         let mut list = match self.goto.take() {
             Some(Value::Array(items)) => items,
             Some(other) => vec![other],
@@ -107,13 +129,13 @@ impl Command {
 
     /// Also resumes with `value`.
     pub fn with_resume(mut self, value: impl Serialize) -> Command {
-        self.resume = Some(serde_json::to_value(value).unwrap_or(Value::Null));
+        self.resume = Some(self.json("command.resume", value));
         self
     }
 
     /// Also updates the state with `update` (an object, or a list of `[key, value]` pairs).
     pub fn update(mut self, update: impl Serialize) -> Command {
-        self.update = Some(serde_json::to_value(update).unwrap_or(Value::Null));
+        self.update = Some(self.json("command.update", update));
         self
     }
 }
@@ -253,8 +275,9 @@ run_option_setters! {
     /// `wait` and `stream`: what happens to the run when the client disconnects.
     pub fn on_disconnect(behavior: crate::types::OnDisconnect) { to_json("on_disconnect", behavior) }
 
-    /// Starts the run this many seconds from now.
-    pub fn after_seconds(seconds: f64) { Ok(json!(seconds)) }
+    /// Starts the run this many seconds from now (NaN and infinities are refused: JSON would
+    /// send them as `null`, which starts the run at once).
+    pub fn after_seconds(seconds: f64) { to_json("after_seconds", seconds) }
 
     /// When checkpoints are written: before the next step, in the background, or at the end.
     pub fn durability(durability: crate::types::Durability) { to_json("durability", durability) }

@@ -445,6 +445,9 @@ async fn read_result(transport: &Transport, op: &Operation, response: Response) 
         }
         Err(e) => Error::from_reqwest(op.id, e),
     };
+    if !error.is_transient() {
+        return Err(error);
+    }
     let Some(location) = location else {
         return Err(error);
     };
@@ -455,13 +458,17 @@ async fn rejoin(transport: &Transport, location: Url, mut last: Error) -> Result
     let op = &ops::JOIN_RUN;
     for retry in 0..transport.retry.max_retries.max(1) {
         tokio::time::sleep(transport.retry.backoff(retry)).await;
-        tracing::debug!(%location, retry, "reconnecting to the run's result");
+        tracing::debug!(
+            url = location.path(),
+            retry,
+            "reconnecting to the run's result"
+        );
         let request = transport
             .http
             .get(location.clone())
             .build()
             .map_err(|e| Error::from_reqwest(op.id, e))?;
-        let attempt = match transport.execute(op.id, true, request).await {
+        let attempt = match transport.execute(op, request).await {
             Ok(response) => match check(op.id, response).await {
                 Ok(response) => response
                     .bytes()
@@ -475,14 +482,8 @@ async fn rejoin(transport: &Transport, location: Url, mut last: Error) -> Result
             Ok(body) => {
                 return serde_json::from_slice(&body).map_err(|e| Error::decode(op.id, e, &body));
             }
-            Err(e @ Error::Api(_))
-                if !e
-                    .status()
-                    .is_some_and(|s| s.is_server_error() || s.as_u16() == 429) =>
-            {
-                return Err(e);
-            }
-            Err(e) => last = e,
+            Err(e) if e.is_transient() => last = e,
+            Err(e) => return Err(e),
         }
     }
     Err(last)
@@ -570,10 +571,12 @@ impl<S: DeserializeOwned + Send + 'static> StreamRun<S> {
         if let (Some(callback), Some(created)) = (&self.on_run_created, &created) {
             callback(created.clone());
         }
-        let resume = if resumable {
+        let resume = if self.thread_id.is_none() {
+            Err("a stateless run's stream cannot be resumed".to_string())
+        } else if resumable {
             stream::location(&self.client, &response)
         } else {
-            None
+            Err("the run was not created with `stream_resumable(true)`".to_string())
         };
         let (thread_id, run_id) = match created {
             Some(c) => (c.thread_id.or(self.thread_id), Some(c.run_id)),
@@ -687,7 +690,9 @@ impl<S: DeserializeOwned + Send + 'static> JoinStream<S> {
         let response = stream::open(&self.client, op, builder).await?;
         let opened = stream::Opened {
             op,
-            resume: request.map(|r| r.url().clone()),
+            resume: request
+                .map(|r| r.url().clone())
+                .ok_or_else(|| "the join request cannot be built again".to_string()),
             response,
             thread_id: Some(self.thread_id),
             run_id: Some(self.run_id),

@@ -27,7 +27,7 @@ use crate::{
     operations::{self as ops, Operation},
     sse::{self, OwnedEvent},
     stream_part::{Decoded, decode},
-    transport::check,
+    transport::{check, expect_event_stream},
     types::RunStatus,
 };
 
@@ -225,9 +225,9 @@ pub(crate) struct Opened {
     pub op: &'static Operation,
     /// The response whose body is the stream.
     pub response: Response,
-    /// Where to reconnect with `GET` and `Last-Event-ID`; `None` when the server cannot
-    /// resume this stream.
-    pub resume: Option<Url>,
+    /// Where to reconnect with `GET` and `Last-Event-ID`, or why the stream cannot be
+    /// resumed (said in [`Error::StreamLost`]).
+    pub resume: std::result::Result<Url, String>,
     /// The thread and run, when known.
     pub thread_id: Option<String>,
     /// The run, when known.
@@ -396,7 +396,7 @@ struct Session<S> {
     /// The received bytes; events are decoded from it one at a time, as they are asked for.
     parser: sse::Decoder,
     flow: Flow<S>,
-    resume: Option<Url>,
+    resume: std::result::Result<Url, String>,
     /// The stream rejoined after the run ended, to replay what a cut swallowed.
     caught_up: bool,
     finished: bool,
@@ -586,7 +586,7 @@ impl<S: DeserializeOwned> Session<S> {
                 .await;
             return;
         }
-        if self.resume.is_some() && self.flow.cursor.last.is_some() && !self.caught_up {
+        if self.resume.is_ok() && self.flow.cursor.last.is_some() && !self.caught_up {
             self.caught_up = true;
             let reason = "the run ended; replaying what the connection may have missed";
             self.recover_after(reason.into(), false).await;
@@ -681,10 +681,20 @@ impl<S: DeserializeOwned> Session<S> {
         self.flow.repeats = None;
         // Events without ids are not kept by the server (the run is not resumable): a resume
         // would skip what was missed.
-        let unkept = self.flow.cursor.last.is_none() && self.flow.delivered > 0;
-        let Some(url) = self.resume.clone().filter(|_| !unkept) else {
-            self.lost(format!("{reason}; the server cannot resume this stream (create the run with `stream_resumable(true)`)"));
+        if self.flow.cursor.last.is_none() && self.flow.delivered > 0 {
+            self.lost(format!(
+                "{reason}; the server sent its events without ids, so it keeps none to resume \
+                 from (create the run with `stream_resumable(true)`)"
+            ));
             return;
+        }
+        let url = match &self.resume {
+            Ok(url) => url.clone(),
+            Err(why) => {
+                let why = why.clone();
+                self.lost(format!("{reason}; {why}"));
+                return;
+            }
         };
         let transport = self.client.transport();
         let max = transport.retry.max_retries.max(1);
@@ -700,7 +710,7 @@ impl<S: DeserializeOwned> Session<S> {
             }
             self.flow.attempts += 1;
             let last_id = self.flow.cursor.resume_from();
-            tracing::debug!(%url, attempt = self.flow.attempts, last_event_id = ?last_id, reason = %last_reason, "resuming stream");
+            tracing::debug!(url = url.path(), attempt = self.flow.attempts, last_event_id = ?last_id, reason = %last_reason, "resuming stream");
             let mut request = transport
                 .http
                 .get(url.clone())
@@ -716,11 +726,11 @@ impl<S: DeserializeOwned> Session<S> {
                     return;
                 }
             };
-            let response = match transport
-                .execute(ops::JOIN_RUN_STREAM.id, true, request)
-                .await
-            {
-                Ok(response) => check(self.flow.op.id, response).await,
+            let response = match transport.execute(&ops::JOIN_RUN_STREAM, request).await {
+                Ok(response) => match check(self.flow.op.id, response).await {
+                    Ok(response) => expect_event_stream(self.flow.op.id, response).await,
+                    Err(e) => Err(e),
+                },
                 Err(e) => Err(Error::from_reqwest(self.flow.op.id, e)),
             };
             match response {
@@ -738,15 +748,12 @@ impl<S: DeserializeOwned> Session<S> {
                     self.body = Some(response.bytes_stream().boxed());
                     return;
                 }
-                Err(e @ Error::Api(_))
-                    if !e
-                        .status()
-                        .is_some_and(|s| s.is_server_error() || s.as_u16() == 429) =>
-                {
+                Err(e) if e.is_transient() => last_reason = e.to_string(),
+                // A redirect, a page that is not a stream, a 404: trying again changes nothing.
+                Err(e) => {
                     self.flow.pending.push_back(Err(e));
                     return;
                 }
-                Err(e) => last_reason = e.to_string(),
             }
         }
         self.lost(format!(
@@ -756,23 +763,39 @@ impl<S: DeserializeOwned> Session<S> {
     }
 }
 
-/// Sends a streaming request for `op` and checks the answer.
+/// Sends a streaming request for `op` and checks that the answer is an event stream.
 pub(crate) async fn open(
     client: &Client,
     op: &'static Operation,
     builder: reqwest::RequestBuilder,
 ) -> Result<Response> {
-    let builder = builder
-        .header(header::ACCEPT, "text/event-stream")
-        .header(header::CACHE_CONTROL, "no-store");
-    client.transport().send(op, builder).await
+    client.transport().open_stream(op, builder).await
 }
 
-/// The reconnect URL a stream response names (`Location`), if it is on the server's origin.
-pub(crate) fn location(client: &Client, response: &Response) -> Option<Url> {
-    let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
-    let url = client.transport().base.join(location).ok()?;
-    client.transport().same_origin(&url).then_some(url)
+/// The reconnect URL a stream response names (`Location`), or why there is none: the API key
+/// is sent to the server's origin only, so a `Location` elsewhere is not used.
+pub(crate) fn location(client: &Client, response: &Response) -> std::result::Result<Url, String> {
+    let Some(location) = response.headers().get(header::LOCATION) else {
+        return Err("the server named no `Location` to resume from".into());
+    };
+    let text = String::from_utf8_lossy(location.as_bytes());
+    let transport = client.transport();
+    match transport.base.join(&text) {
+        Ok(mut url) if transport.same_origin(&url) => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            Ok(url)
+        }
+        Ok(url) => Err(format!(
+            "the server's resume `Location` {} is on another origin, and this client talks to \
+             its server only",
+            crate::error::redact(&url)
+        )),
+        Err(e) => Err(format!(
+            "the server's resume `Location` {} is not a URL: {e}",
+            crate::error::redact_str(&text)
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -1174,7 +1174,8 @@ impl<S: DeserializeOwned + Send + 'static> JoinThreadStream<S> {
         let resume = builder
             .try_clone()
             .and_then(|b| b.build().ok())
-            .map(|r| r.url().clone());
+            .map(|r| r.url().clone())
+            .ok_or_else(|| "the join request cannot be built again".to_string());
         if let Some(id) = &self.last_event_id {
             builder = builder.header("Last-Event-ID", id);
         }

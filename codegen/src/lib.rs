@@ -18,6 +18,7 @@
 //! so a spec that fails here fails the build with the same message.
 
 mod error;
+mod finite;
 pub mod operations;
 pub mod passes;
 mod pointer;
@@ -190,6 +191,7 @@ fn generate_normalized(normalized: &Value) -> Result<String, Problems> {
         )
     })?;
     syn::visit_mut::VisitMut::visit_file_mut(&mut Edition2024, &mut file);
+    syn::visit_mut::VisitMut::visit_file_mut(&mut finite::FiniteNumbers, &mut file);
     Ok(prettyplease::unparse(&file))
 }
 

@@ -3,7 +3,8 @@
 //! One constant per generated operation (`CREATE_ASSISTANT`, …) with its HTTP method, path
 //! template and whether it may be re-sent after a failure. The ergonomic layer refers to these
 //! constants instead of spelling paths, so an operation that a new spec renames or removes
-//! breaks the build instead of a request at run time.
+//! breaks the build instead of a request at run time. Whether an operation answers with an
+//! event stream decides which size limit its body gets (a whole body, or each event).
 
 use std::fmt::Write as _;
 
@@ -25,8 +26,22 @@ pub fn retry_safe(method: &str, operation_id: &str) -> bool {
     }
 }
 
+/// Whether an operation answers with an event stream (`text/event-stream`).
+fn streams(op: &Value) -> bool {
+    op.get("responses")
+        .and_then(Value::as_object)
+        .is_some_and(|responses| {
+            responses.values().any(|r| {
+                r.get("content")
+                    .and_then(Value::as_object)
+                    .is_some_and(|c| c.contains_key("text/event-stream"))
+            })
+        })
+}
+
 /// Rust source declaring one `Operation` constant per operation of the normalized spec, plus
-/// `ALL`. The including module must define `Operation { id, method, path, retry_safe }`.
+/// `ALL`. The including module must define
+/// `Operation { id, method, path, retry_safe, streams }`.
 pub fn table(normalized: &Value) -> String {
     let mut consts = String::new();
     let mut all = Vec::new();
@@ -40,10 +55,11 @@ pub fn table(normalized: &Value) -> String {
                 let name = id.to_uppercase();
                 let _ = writeln!(
                     consts,
-                    "/// `{} {path}`\npub(crate) const {name}: Operation = Operation {{ id: {id:?}, method: reqwest::Method::{}, path: {path:?}, retry_safe: {} }};",
+                    "/// `{} {path}`\npub(crate) const {name}: Operation = Operation {{ id: {id:?}, method: reqwest::Method::{}, path: {path:?}, retry_safe: {}, streams: {} }};",
                     method.to_uppercase(),
                     method.to_uppercase(),
                     retry_safe(method, id),
+                    streams(op),
                 );
                 all.push(name);
             }
@@ -80,12 +96,23 @@ mod tests {
         let spec = json!({"paths": {"/threads/{thread_id}": {
             "get": {"operationId": "get_thread"},
             "patch": {"operationId": "update_thread"}
+        }, "/threads/{thread_id}/stream": {
+            "get": {"operationId": "join_thread_stream", "responses": {
+                "200": {"content": {"text/event-stream": {}}},
+                "404": {"content": {"application/json": {}}}
+            }}
         }}});
         let out = table(&spec);
-        assert!(out.contains(r#"pub(crate) const GET_THREAD: Operation = Operation { id: "get_thread", method: reqwest::Method::GET, path: "/threads/{thread_id}", retry_safe: true };"#), "{out}");
+        assert!(out.contains(r#"pub(crate) const GET_THREAD: Operation = Operation { id: "get_thread", method: reqwest::Method::GET, path: "/threads/{thread_id}", retry_safe: true, streams: false };"#), "{out}");
+        assert!(
+            out.contains(
+                r#"path: "/threads/{thread_id}/stream", retry_safe: true, streams: true };"#
+            ),
+            "{out}"
+        );
         assert!(out.contains("retry_safe: false"), "{out}");
         assert!(
-            out.contains("pub(crate) const ALL: &[Operation] = &[GET_THREAD, UPDATE_THREAD];"),
+            out.contains("pub(crate) const ALL: &[Operation] = &[GET_THREAD, UPDATE_THREAD, JOIN_THREAD_STREAM];"),
             "{out}"
         );
     }

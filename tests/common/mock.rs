@@ -3,7 +3,10 @@
 
 #![allow(dead_code)]
 
-use std::sync::{Arc, Mutex};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
@@ -19,6 +22,21 @@ pub enum Reply {
     Hangup,
     /// Sends these raw bytes, then closes the connection.
     Raw(Vec<u8>),
+    /// Sends `head` (status line and headers, blank line included), then each chunk after a
+    /// pause of `every`, then closes; stops early when the client goes away.
+    Drip {
+        head: String,
+        chunks: Vec<Vec<u8>>,
+        every: Duration,
+    },
+    /// Sends `head`, then `bytes` bytes of `fill` repeated, then closes; stops early when the
+    /// client goes away. `sent` counts what was written.
+    Flood {
+        head: String,
+        fill: u8,
+        bytes: usize,
+        sent: Arc<std::sync::atomic::AtomicUsize>,
+    },
 }
 
 impl Reply {
@@ -96,6 +114,39 @@ impl Mock {
                         Reply::Hangup => {}
                         Reply::Raw(bytes) => {
                             let _ = socket.write_all(&bytes).await;
+                        }
+                        Reply::Drip {
+                            head,
+                            chunks,
+                            every,
+                        } => {
+                            if socket.write_all(head.as_bytes()).await.is_ok() {
+                                for chunk in chunks {
+                                    tokio::time::sleep(every).await;
+                                    if socket.write_all(&chunk).await.is_err() {
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                        Reply::Flood {
+                            head,
+                            fill,
+                            bytes,
+                            sent,
+                        } => {
+                            let block = vec![fill; 64 * 1024];
+                            if socket.write_all(head.as_bytes()).await.is_ok() {
+                                let mut left = bytes;
+                                while left > 0 {
+                                    let n = left.min(block.len());
+                                    if socket.write_all(&block[..n]).await.is_err() {
+                                        break;
+                                    }
+                                    sent.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+                                    left -= n;
+                                }
+                            }
                         }
                     }
                     let _ = socket.shutdown().await;
