@@ -410,8 +410,9 @@ pub(crate) async fn check(operation: &'static str, response: Response) -> Result
     Err(ApiError::new(operation, status, request_id, &body).into())
 }
 
-/// The redirect `response` asked for, as an error (its target shown without secrets).
-fn redirect(operation: &'static str, response: &Response) -> Error {
+/// The redirect `response` asked for, as an error (its target shown without secrets). Also for
+/// mapping the raw client's `UnexpectedResponse` of a 3xx.
+pub(crate) fn redirect(operation: &'static str, response: &Response) -> Error {
     let location = response.headers().get(header::LOCATION).map(|value| {
         let text = String::from_utf8_lossy(value.as_bytes());
         match response.url().join(&text) {

@@ -21,8 +21,11 @@ mod urls;
 
 use std::{process::ExitCode, time::Duration};
 
-use futures_util::future::BoxFuture;
-use langgraph_sdk::{Client, RetryPolicy};
+use futures_util::{TryStreamExt, future::BoxFuture};
+use langgraph_sdk::{
+    Client, RetryPolicy,
+    stream::{RunStream, StreamPart},
+};
 use serde_json::json;
 
 use common::mock::{Reply, Seen};
@@ -105,6 +108,60 @@ pub fn header<'a>(seen: &'a Seen, name: &str) -> Option<&'a str> {
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
+}
+
+/// The opening of a resumable run stream of [`THREAD`]/[`RUN`] that resumes from `location`:
+/// `body`, then the connection closes (the run still running, as the next reply says).
+pub fn resumable_start(location: &str, body: &str) -> Reply {
+    sse(
+        &[
+            ("location", location.to_string()),
+            ("content-location", format!("/threads/{THREAD}/runs/{RUN}")),
+        ],
+        body,
+    )
+}
+
+/// Opens a resumable run stream on [`THREAD`].
+pub async fn open_resumable(client: &Client) -> RunStream {
+    client
+        .runs()
+        .stream(THREAD, "agent")
+        .stream_resumable(true)
+        .await
+        .expect("a stream")
+}
+
+/// The parts of a stateless run stream, read to the end or the first error.
+pub async fn stateless_parts(client: &Client) -> langgraph_sdk::Result<Vec<StreamPart>> {
+    let stream = client.runs().stream_stateless("agent").await?;
+    stream.map_ok(|e| e.part).try_collect().await
+}
+
+/// `GET /threads/{THREAD}` through the generated client.
+pub async fn raw_get_thread(
+    client: &Client,
+) -> Result<
+    langgraph_sdk::raw::ResponseValue<langgraph_sdk::types::Thread>,
+    langgraph_sdk::raw::Error<langgraph_sdk::types::ErrorResponse>,
+> {
+    client
+        .raw()
+        .get_thread()
+        .thread_id(THREAD.parse::<uuid::Uuid>().expect("a UUID"))
+        .send()
+        .await
+}
+
+/// `error` and its sources, joined.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        text.push_str(&format!(": {e}"));
+        source = e.source();
+    }
+    text
 }
 
 /// The request lines a mock received.

@@ -142,12 +142,7 @@ async fn the_raw_client_refuses_them_too() {
             .send()
             .await
             .unwrap_err();
-        let mut chain = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(e) = source {
-            chain.push_str(&format!(": {e}"));
-            source = e.source();
-        }
+        let chain = crate::chain(&err);
         assert!(chain.contains("JSON cannot represent"), "{n}: {chain}");
     }
     assert!(mock.seen().is_empty(), "sent: {:?}", lines(&mock.seen()));

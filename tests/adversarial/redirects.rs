@@ -7,7 +7,10 @@ use langgraph_sdk::{Client, Error};
 use serde_json::json;
 
 use crate::common::mock::{Mock, Reply};
-use crate::{KEY, RUN, THREAD, client, header, lines, run_json, sse, thread_json};
+use crate::{
+    KEY, RUN, THREAD, client, header, lines, open_resumable, resumable_start, run_json, sse,
+    thread_json,
+};
 
 crate::cases!(
     a_redirected_get_goes_nowhere_else,
@@ -24,6 +27,9 @@ crate::cases!(
 );
 
 const STATUSES: [u16; 5] = [301, 302, 303, 307, 308];
+
+/// What a resumable stream sends before its connection closes.
+const FIRST: &str = "id: 1-0\nevent: custom\ndata: 1\n\n";
 
 fn redirect(status: u16, location: &str) -> Reply {
     Reply::Respond(
@@ -178,13 +184,7 @@ async fn the_raw_client_follows_no_redirect() {
         )])
         .await;
         let client = client(&api.url);
-        let err = client
-            .raw()
-            .get_thread()
-            .thread_id(THREAD.parse::<uuid::Uuid>().unwrap())
-            .send()
-            .await
-            .unwrap_err();
+        let err = crate::raw_get_thread(&client).await.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "{err}");
         assert_eq!(api.seen().len(), 1);
         assert!(
@@ -211,33 +211,16 @@ async fn a_stream_request_is_not_redirected() {
     }
 }
 
-/// The opening of a resumable run stream: one event, then the connection closes while the run
-/// is still running, so the stream resumes from `location`.
-fn resumable_start(location: &str) -> Reply {
-    sse(
-        &[
-            ("location", location.to_string()),
-            ("content-location", format!("/threads/{THREAD}/runs/{RUN}")),
-        ],
-        "id: 1-0\nevent: custom\ndata: 1\n\n",
-    )
-}
-
 async fn a_resume_is_not_redirected() {
     let elsewhere = Mock::start(vec![sse(&[], "event: end\ndata: null\n\n")]).await;
     let stream_path = format!("/threads/{THREAD}/runs/{RUN}/stream");
     let api = Mock::start(vec![
-        resumable_start(&stream_path),
+        resumable_start(&stream_path, FIRST),
         Reply::json(200, &run_json("running")),
         redirect(307, &format!("{}{stream_path}", elsewhere.url)),
     ])
     .await;
-    let mut stream = client(&api.url)
-        .runs()
-        .stream(THREAD, "agent")
-        .stream_resumable(true)
-        .await
-        .unwrap();
+    let mut stream = open_resumable(&client(&api.url)).await;
     let first = stream.try_next().await.unwrap().unwrap();
     assert_eq!(first.id.as_deref(), Some("1-0"));
     let err = stream.try_next().await.unwrap_err();
@@ -259,19 +242,14 @@ async fn a_resume_is_not_redirected() {
 async fn a_cross_origin_resume_location_is_refused_and_said() {
     let elsewhere = Mock::start(vec![sse(&[], "event: end\ndata: null\n\n")]).await;
     let api = Mock::start(vec![
-        resumable_start(&format!(
-            "{}/threads/{THREAD}/runs/{RUN}/stream",
-            elsewhere.url
-        )),
+        resumable_start(
+            &format!("{}/threads/{THREAD}/runs/{RUN}/stream", elsewhere.url),
+            FIRST,
+        ),
         Reply::json(200, &run_json("running")),
     ])
     .await;
-    let mut stream = client(&api.url)
-        .runs()
-        .stream(THREAD, "agent")
-        .stream_resumable(true)
-        .await
-        .unwrap();
+    let mut stream = open_resumable(&client(&api.url)).await;
     stream.try_next().await.unwrap().unwrap();
     let err = stream.try_next().await.unwrap_err();
     match &err {

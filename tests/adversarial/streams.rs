@@ -12,7 +12,10 @@ use langgraph_sdk::{Client, Error, Result, stream::StreamPart};
 use serde_json::json;
 
 use crate::common::mock::{Mock, Reply};
-use crate::{RUN, THREAD, client, header, lines, run_json, sse};
+use crate::{
+    RUN, THREAD, client, header, lines, open_resumable, resumable_start, run_json, sse,
+    stateless_parts,
+};
 
 crate::cases!(
     a_200_that_is_not_an_event_stream_is_an_error,
@@ -138,30 +141,13 @@ async fn event_stream_types_are_matched_loosely() {
     }
 }
 
-/// The opening of a resumable run stream: one event, then the connection closes while the run
-/// is still running, so the stream resumes.
-fn resumable_start(body: &str) -> Reply {
-    sse(
-        &[
-            ("location", format!("/threads/{THREAD}/runs/{RUN}/stream")),
-            ("content-location", format!("/threads/{THREAD}/runs/{RUN}")),
-        ],
-        body,
-    )
-}
-
-async fn open_resumable(client: &Client) -> langgraph_sdk::stream::RunStream {
-    client
-        .runs()
-        .stream(THREAD, "agent")
-        .stream_resumable(true)
-        .await
-        .unwrap()
+fn stream_path() -> String {
+    format!("/threads/{THREAD}/runs/{RUN}/stream")
 }
 
 async fn a_resume_answered_with_a_login_page_ends_with_that_error() {
     let mock = Mock::start(vec![
-        resumable_start("id: 1-0\nevent: custom\ndata: 1\n\n"),
+        resumable_start(&stream_path(), "id: 1-0\nevent: custom\ndata: 1\n\n"),
         Reply::json(200, &run_json("running")),
         Reply::Respond(
             200,
@@ -215,14 +201,7 @@ async fn an_endless_line_is_cut_at_the_event_limit() {
             .max_event_size(64 << 10)
             .build()
             .unwrap();
-        let err = client
-            .runs()
-            .stream_stateless("agent")
-            .await
-            .unwrap()
-            .try_collect::<Vec<_>>()
-            .await
-            .unwrap_err();
+        let err = stateless_parts(&client).await.unwrap_err();
         assert!(
             matches!(err, Error::EventTooLarge { limit, .. } if limit == 64 << 10),
             "{err:?}"
@@ -259,7 +238,7 @@ async fn invalid_utf8_in_events_is_an_error_not_a_panic() {
 async fn event_ids_cannot_inject_headers() {
     // A CR ends the `id` line: `x-evil: yes` is a field of its own, which SSE ignores.
     let mock = Mock::start(vec![
-        resumable_start("id: 1-0\rx-evil: yes\nevent: custom\ndata: 1\n\nid: 2-\u{0}0\nevent: custom\ndata: 2\n\n"),
+        resumable_start(&stream_path(), "id: 1-0\rx-evil: yes\nevent: custom\ndata: 1\n\nid: 2-\u{0}0\nevent: custom\ndata: 2\n\n"),
         Reply::json(200, &run_json("running")),
         sse(&[], "event: end\ndata: null\n\n"),
         Reply::json(200, &run_json("success")),
@@ -299,15 +278,7 @@ async fn a_slow_stream_is_delivered_and_a_stalled_one_gives_up() {
         .read_timeout(Some(Duration::from_millis(500)))
         .build()
         .unwrap();
-    let parts: Vec<StreamPart> = client
-        .runs()
-        .stream_stateless("agent")
-        .await
-        .unwrap()
-        .map_ok(|e| e.part)
-        .try_collect()
-        .await
-        .unwrap();
+    let parts = stateless_parts(&client).await.unwrap();
     assert_eq!(parts.len(), 6, "{parts:?}");
 
     // One event, then nothing for longer than the read timeout.
@@ -326,14 +297,7 @@ async fn a_slow_stream_is_delivered_and_a_stalled_one_gives_up() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client
-        .runs()
-        .stream_stateless("agent")
-        .await
-        .unwrap()
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap_err();
+    let err = stateless_parts(&client).await.unwrap_err();
     assert!(
         matches!(&err, Error::StreamLost { reason, .. } if reason.contains("read timeout")),
         "{err:?}"
