@@ -4,7 +4,8 @@
 //! This is the layer under the ergonomic client: complete, typed, and one-to-one with the
 //! HTTP API. Each operation is a method on [`Client`] that returns a builder; set its
 //! parameters and `.send().await` it. Request and response types live in [`types`], each with
-//! a `builder()` of its own, and all of them derive `serde` and `schemars::JsonSchema`.
+//! a `builder()` of its own; all of them derive `serde`, and `schemars::JsonSchema` with the
+//! `schemars` feature.
 //!
 //! The code is generated at build time by `build.rs` from `openapi.json`; see the `codegen`
 //! crate for the normalization applied first (clean operation names, fixes where the

@@ -3,15 +3,12 @@
 //!
 //! Only what the caller sets is sent: the server keeps its own defaults for the rest.
 
-use std::{collections::BTreeSet, sync::OnceLock};
-
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::{
-    Error, Result,
+    Error, Result, operations as ops,
     request::{to_json, to_map},
-    types,
 };
 
 /// What a run streams (and, for `create`, what a later join can stream).
@@ -316,28 +313,18 @@ pub(crate) enum RunBody {
     CronPatch,
 }
 
-fn fields_of<T: schemars::JsonSchema>() -> BTreeSet<String> {
-    schemars::schema_for!(T)
-        .schema
-        .object
-        .map(|o| o.properties.keys().cloned().collect())
-        .unwrap_or_default()
-}
-
 impl RunBody {
-    /// The fields the endpoint's request schema has (derived from the generated types).
-    fn fields(self) -> &'static BTreeSet<String> {
-        static SETS: [OnceLock<BTreeSet<String>>; 7] = [const { OnceLock::new() }; 7];
-        let (i, f): (usize, fn() -> BTreeSet<String>) = match self {
-            RunBody::Create => (0, fields_of::<types::RunCreateStateful>),
-            RunBody::CreateStateless => (1, fields_of::<types::RunCreateStateless>),
-            RunBody::Streaming => (2, fields_of::<types::RunCreateStreamingStateful>),
-            RunBody::StreamingStateless => (3, fields_of::<types::RunCreateStreamingStateless>),
-            RunBody::Cron => (4, fields_of::<types::CronCreate>),
-            RunBody::ThreadCron => (5, fields_of::<types::ThreadCronCreate>),
-            RunBody::CronPatch => (6, fields_of::<types::CronPatch>),
-        };
-        SETS[i].get_or_init(f)
+    /// The fields the endpoint's request schema has (generated from the spec).
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            RunBody::Create => ops::CREATE_RUN_FIELDS,
+            RunBody::CreateStateless => ops::CREATE_STATELESS_RUN_FIELDS,
+            RunBody::Streaming => ops::STREAM_RUN_FIELDS,
+            RunBody::StreamingStateless => ops::STREAM_STATELESS_RUN_FIELDS,
+            RunBody::Cron => ops::CREATE_CRON_FIELDS,
+            RunBody::ThreadCron => ops::CREATE_THREAD_CRON_FIELDS,
+            RunBody::CronPatch => ops::UPDATE_CRON_FIELDS,
+        }
     }
 
     fn describe(self) -> &'static str {
@@ -405,7 +392,7 @@ impl RunOptions {
             }
             fields.insert("assistant_id".into(), Value::String(id.to_string()));
         }
-        if let Some(bad) = fields.keys().find(|k| !allowed.contains(*k)) {
+        if let Some(bad) = fields.keys().find(|k| !allowed.contains(&k.as_str())) {
             return Err(Error::InvalidInput(format!(
                 "`{bad}` does not apply to {}",
                 body.describe()
@@ -430,7 +417,9 @@ pub(crate) use delegate_run_options;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{Durability, IfNotExists, MultitaskStrategy, OnCompletion, OnDisconnect};
+    use crate::types::{
+        self, Durability, IfNotExists, MultitaskStrategy, OnCompletion, OnDisconnect,
+    };
 
     #[test]
     fn only_what_was_set_is_sent() {
@@ -446,6 +435,41 @@ mod tests {
             .body(RunBody::Create, Some("agent"))
             .unwrap();
         assert_eq!(Value::Object(body), json!({"assistant_id": "agent"}));
+    }
+
+    /// The field table comes from the spec at build time; the generated types must agree.
+    #[cfg(feature = "schemars")]
+    #[test]
+    fn the_field_table_agrees_with_the_generated_types() {
+        fn fields_of<T: schemars::JsonSchema>() -> Vec<String> {
+            let schema = schemars::schema_for!(T).schema;
+            schema.object.unwrap().properties.into_keys().collect()
+        }
+        let cases = [
+            (RunBody::Create, fields_of::<types::RunCreateStateful>()),
+            (
+                RunBody::CreateStateless,
+                fields_of::<types::RunCreateStateless>(),
+            ),
+            (
+                RunBody::Streaming,
+                fields_of::<types::RunCreateStreamingStateful>(),
+            ),
+            (
+                RunBody::StreamingStateless,
+                fields_of::<types::RunCreateStreamingStateless>(),
+            ),
+            (RunBody::Cron, fields_of::<types::CronCreate>()),
+            (RunBody::ThreadCron, fields_of::<types::ThreadCronCreate>()),
+            (RunBody::CronPatch, fields_of::<types::CronPatch>()),
+        ];
+        for (body, derived) in cases {
+            let mut table: Vec<String> = body.fields().iter().map(|f| f.to_string()).collect();
+            table.sort();
+            assert_eq!(table, derived, "{body:?}");
+        }
+        assert!(RunBody::Create.fields().contains(&"multitask_strategy"));
+        assert!(!RunBody::Create.fields().contains(&"on_disconnect"));
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn generate_normalized(normalized: &Value) -> Result<String, Problems> {
             format!("generated code does not parse: {e}"),
         )
     })?;
-    syn::visit_mut::VisitMut::visit_file_mut(&mut Edition2024, &mut file);
+    syn::visit_mut::VisitMut::visit_file_mut(&mut PostProcess, &mut file);
     syn::visit_mut::VisitMut::visit_file_mut(&mut finite::FiniteNumbers, &mut file);
     Ok(prettyplease::unparse(&file))
 }
@@ -321,13 +321,83 @@ fn locate_generation_failure(normalized: &Value, message: &str) -> Vec<Error> {
     found
 }
 
-/// typify writes schemars 0.8's `gen` as a plain identifier; `gen` is reserved in edition 2024.
-struct Edition2024;
+/// Rewrites of the generated code that progenitor has no setting for.
+///
+/// - typify writes schemars 0.8's `gen` as a plain identifier; `gen` is reserved in edition
+///   2024.
+/// - The `schemars::JsonSchema` derives and impls are gated behind the including crate's
+///   `schemars` feature, so that users who do not want JSON schemas of the types do not compile
+///   schemars (`#[derive(.., schemars::JsonSchema)]` becomes
+///   `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`).
+struct PostProcess;
 
-impl syn::visit_mut::VisitMut for Edition2024 {
+impl PostProcess {
+    /// Gates the schemars parts of `attrs`.
+    fn gate(attrs: &mut Vec<syn::Attribute>) {
+        let mut gated = Vec::new();
+        for attr in attrs.iter_mut() {
+            if attr.path().is_ident("derive") {
+                let Ok(paths) = attr.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                ) else {
+                    continue;
+                };
+                let (schema, kept): (Vec<syn::Path>, Vec<syn::Path>) = paths
+                    .into_iter()
+                    .partition(|p| p.segments.last().is_some_and(|s| s.ident == "JsonSchema"));
+                if schema.is_empty() {
+                    continue;
+                }
+                *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+                gated.push(syn::parse_quote!(
+                    #[cfg_attr(feature = "schemars", derive(#(#schema),*))]
+                ));
+            } else if attr.path().is_ident("schemars") {
+                let meta = &attr.meta;
+                *attr = syn::parse_quote!(#[cfg_attr(feature = "schemars", #meta)]);
+            }
+        }
+        attrs.extend(gated);
+    }
+}
+
+impl syn::visit_mut::VisitMut for PostProcess {
     fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {
         if ident == "gen" {
             *ident = proc_macro2::Ident::new_raw("gen", ident.span());
         }
+    }
+
+    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+        Self::gate(&mut item.attrs);
+        syn::visit_mut::visit_item_struct_mut(self, item);
+    }
+
+    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+        Self::gate(&mut item.attrs);
+        syn::visit_mut::visit_item_enum_mut(self, item);
+    }
+
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        Self::gate(&mut field.attrs);
+        syn::visit_mut::visit_field_mut(self, field);
+    }
+
+    fn visit_variant_mut(&mut self, variant: &mut syn::Variant) {
+        Self::gate(&mut variant.attrs);
+        syn::visit_mut::visit_variant_mut(self, variant);
+    }
+
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        let schema_impl = item.trait_.as_ref().is_some_and(|(_, path, _)| {
+            path.segments
+                .last()
+                .is_some_and(|s| s.ident == "JsonSchema")
+        });
+        if schema_impl {
+            item.attrs
+                .push(syn::parse_quote!(#[cfg(feature = "schemars")]));
+        }
+        syn::visit_mut::visit_item_impl_mut(self, item);
     }
 }

@@ -5,6 +5,11 @@
 //! constants instead of spelling paths, so an operation that a new spec renames or removes
 //! breaks the build instead of a request at run time. Whether an operation answers with an
 //! event stream decides which size limit its body gets (a whole body, or each event).
+//!
+//! For each operation whose JSON request body is an object (or a list of objects), a second
+//! constant `<OPERATION>_FIELDS` lists the body's fields as the spec names them. The run
+//! options are checked against these before a request is sent: an option the endpoint does not
+//! take is refused instead of being ignored by the server.
 
 use std::fmt::Write as _;
 
@@ -39,9 +44,57 @@ fn streams(op: &Value) -> bool {
         })
 }
 
+/// The fields of an operation's JSON request body, with the name of the body's schema: the
+/// properties of the object it names (with those of every `allOf` part), or of the items of a
+/// list of objects (a batch).
+pub fn body_fields(normalized: &Value, op: &Value) -> Option<(String, Vec<String>)> {
+    let schema = op.pointer("/requestBody/content/application~1json/schema")?;
+    let name = schema
+        .get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")?;
+    let mut fields = Vec::new();
+    collect_properties(normalized, schema, &mut fields, 0)?;
+    (!fields.is_empty()).then(|| (name.to_string(), fields))
+}
+
+/// Adds the properties of `schema` to `fields` (each once, in spec order); `None` for a schema
+/// whose fields are not known (a union, say).
+fn collect_properties(
+    normalized: &Value,
+    schema: &Value,
+    fields: &mut Vec<String>,
+    depth: usize,
+) -> Option<()> {
+    if depth > 8 {
+        return None;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let name = reference.strip_prefix("#/components/schemas/")?;
+        let target = normalized.pointer(&format!("/components/schemas/{name}"))?;
+        return collect_properties(normalized, target, fields, depth + 1);
+    }
+    if schema.get("type").and_then(Value::as_str) == Some("array") {
+        return collect_properties(normalized, schema.get("items")?, fields, depth + 1);
+    }
+    if let Some(Value::Array(parts)) = schema.get("allOf") {
+        for part in parts {
+            collect_properties(normalized, part, fields, depth + 1)?;
+        }
+    }
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        for name in properties.keys() {
+            if !fields.contains(name) {
+                fields.push(name.clone());
+            }
+        }
+    }
+    Some(())
+}
+
 /// Rust source declaring one `Operation` constant per operation of the normalized spec, plus
-/// `ALL`. The including module must define
-/// `Operation { id, method, path, retry_safe, streams }`.
+/// `ALL`, and the body fields of those that take a JSON object (`<OPERATION>_FIELDS`). The
+/// including module must define `Operation { id, method, path, retry_safe, streams }`.
 pub fn table(normalized: &Value) -> String {
     let mut consts = String::new();
     let mut all = Vec::new();
@@ -61,6 +114,12 @@ pub fn table(normalized: &Value) -> String {
                     retry_safe(method, id),
                     streams(op),
                 );
+                if let Some((schema, fields)) = body_fields(normalized, op) {
+                    let _ = writeln!(
+                        consts,
+                        "/// The fields of the `{id}` request body (`{schema}`).\n#[allow(dead_code)]\npub(crate) const {name}_FIELDS: &[&str] = &{fields:?};",
+                    );
+                }
                 all.push(name);
             }
         }
@@ -89,6 +148,37 @@ mod tests {
         assert!(!retry_safe("post", "wait_run"));
         assert!(!retry_safe("post", "stream_run"));
         assert!(!retry_safe("patch", "update_thread"));
+    }
+
+    #[test]
+    fn body_fields_come_from_the_schema_or_its_items() {
+        let spec = json!({
+            "paths": {
+                "/runs": {"post": {"operationId": "create_stateless_run", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunCreate"}}}}}},
+                "/runs/batch": {"post": {"operationId": "create_batch_runs", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}}}}},
+                "/runs/stream": {"post": {"operationId": "stream_stateless_run", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Streaming"}}}}}},
+                "/ok": {"get": {"operationId": "get_health"}}
+            },
+            "components": {"schemas": {
+                "RunCreate": {"type": "object", "properties": {"assistant_id": {}, "input": {}}},
+                "Batch": {"type": "array", "items": {"$ref": "#/components/schemas/RunCreate"}},
+                "Streaming": {"allOf": [{"$ref": "#/components/schemas/RunCreate"}, {"type": "object", "properties": {"on_disconnect": {}}}]}
+            }}
+        });
+        let out = table(&spec);
+        assert!(
+            out.contains(r#"pub(crate) const CREATE_STATELESS_RUN_FIELDS: &[&str] = &["assistant_id", "input"];"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"pub(crate) const CREATE_BATCH_RUNS_FIELDS: &[&str] = &["assistant_id", "input"];"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"pub(crate) const STREAM_STATELESS_RUN_FIELDS: &[&str] = &["assistant_id", "input", "on_disconnect"];"#),
+            "{out}"
+        );
+        assert!(!out.contains("GET_HEALTH_FIELDS"), "{out}");
     }
 
     #[test]

@@ -41,8 +41,22 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
 
+    // Verification builds the packages in a target directory of its own. Cargo takes a
+    // registry crate of a given version to be immutable, so the generator's last build there
+    // would be reused even though the generator changed: remove it first.
+    let verify_dir = target.join("package-verify");
+    if verify_dir.exists() {
+        let status = crate::cargo()
+            .args(["clean", "--quiet", "-p", CRATES[0], "--target-dir"])
+            .arg(&verify_dir)
+            .status()
+            .map_err(|e| format!("running cargo clean: {e}"))?;
+        if !status.success() {
+            return Ok(crate::exit_code(status));
+        }
+    }
     let mut package = crate::cargo();
-    package.arg("package");
+    package.arg("package").arg("--target-dir").arg(&verify_dir);
     for name in CRATES {
         package.args(["-p", name]);
     }
@@ -68,7 +82,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
     }
     let mut patches = Vec::new();
     for name in CRATES {
-        let file = target
+        let file = verify_dir
             .join("package")
             .join(format!("{name}-{version}.crate"));
         unpack(&file, &crates)?;
