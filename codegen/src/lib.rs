@@ -19,6 +19,7 @@
 
 mod error;
 mod finite;
+pub mod fix_types;
 pub mod operations;
 pub mod passes;
 mod pointer;
@@ -26,7 +27,7 @@ pub mod spec_diff;
 pub mod surface;
 
 pub use error::{Error, Problems};
-pub use passes::{Change, normalize};
+pub use passes::{Change, normalize, normalize_without_fixes};
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -53,9 +54,18 @@ pub struct Generated {
 /// (generating, including its panics) is reported with the pointer of the smallest part of
 /// the spec that fails on its own.
 pub fn generate(spec_json: &str) -> Result<Generated, Problems> {
+    generate_without_fixes(spec_json, &[])
+}
+
+/// [`generate`] with the [`passes::SPEC_FIXES`] at these pointers left out: what the
+/// bindings would be without them (see [`normalize_without_fixes`]).
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_without_fixes(spec_json: &str, unfixed: &[&str]) -> Result<Generated, Problems> {
     let spec: Value = serde_json::from_str(spec_json)
         .map_err(|e| Error::new("parse", "", format!("openapi.json is not valid JSON: {e}")))?;
-    let (normalized, changes) = normalize(spec)?;
+    let (normalized, changes) = normalize_without_fixes(spec, unfixed)?;
     let code = generate_normalized(&normalized)?;
     let operations = operations::table(&normalized);
     Ok(Generated {
@@ -209,11 +219,16 @@ fn settings() -> progenitor::GenerationSettings {
 /// progenitor's tokens, or its message; its panics (which carry no context) are caught.
 fn progenitor_tokens(openapi: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, String> {
     let settings = settings();
+    catch_progenitor(|| progenitor::Generator::new(&settings).generate_tokens(openapi))
+}
+
+/// Runs a progenitor generation; its error or panic becomes the message.
+fn catch_progenitor(
+    generate: impl FnOnce() -> Result<proc_macro2::TokenStream, progenitor::Error>,
+) -> Result<proc_macro2::TokenStream, String> {
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        progenitor::Generator::new(&settings).generate_tokens(openapi)
-    }));
+    let result = catch_unwind(AssertUnwindSafe(generate));
     std::panic::set_hook(previous_hook);
     match result {
         Ok(Ok(tokens)) => Ok(tokens),

@@ -158,7 +158,7 @@ fn several_problems_in_one_run() {
             .as_object_mut()
             .unwrap();
         cron_patch.shift_remove("end_time");
-        schema(s, "Thread")["properties"]["values"]["type"] = json!("array");
+        schema(s, "Cron")["properties"]["end_time"]["type"] = json!("integer");
         schema(s, "Item")["properties"]["status"] =
             json!({"type": "string", "enum": ["fresh", "stale"], "title": "Sort Order"});
         schema(s, "Run")["properties"]["kwargs"]["unevaluatedProperties"] = json!(false);
@@ -178,7 +178,7 @@ fn several_problems_in_one_run() {
             ("drop-ops", "/paths/~1docs/get"),
             (
                 "spec-fixes",
-                "/components/schemas/Thread/properties/values/type"
+                "/components/schemas/Cron/properties/end_time/type"
             ),
             (
                 "explicit-nulls",

@@ -32,7 +32,7 @@ mod version;
 
 pub use drop_ops::DROPPED_OPERATIONS;
 pub use explicit_nulls::EXPLICIT_NULLS;
-pub use spec_fixes::SPEC_FIXES;
+pub use spec_fixes::{Need, SPEC_FIXES, SpecFix};
 
 /// One change a pass made, for the build log and the change report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +53,8 @@ pub struct Ctx {
     pub changes: Vec<Change>,
     /// What the passes could not handle so far.
     pub problems: Vec<Error>,
+    /// Pointers of the [`SPEC_FIXES`] left out (see [`normalize_without_fixes`]).
+    unfixed: Vec<String>,
     pass: &'static str,
     edit: &'static str,
 }
@@ -63,6 +65,7 @@ impl Ctx {
             spec,
             changes: Vec::new(),
             problems: Vec::new(),
+            unfixed: Vec::new(),
             pass: "",
             edit: "",
         }
@@ -152,7 +155,20 @@ pub const PASSES: &[Pass] = &[
 /// # Errors
 /// Every [`Error`] the passes reported, in order.
 pub fn normalize(spec: Value) -> Result<(Value, Vec<Change>), Problems> {
+    normalize_without_fixes(spec, &[])
+}
+
+/// [`normalize`] with the [`SPEC_FIXES`] at these pointers left out: the spec the generator
+/// would see without them, for the tests that prove each fix is needed.
+///
+/// # Errors
+/// As [`normalize`].
+pub fn normalize_without_fixes(
+    spec: Value,
+    unfixed: &[&str],
+) -> Result<(Value, Vec<Change>), Problems> {
     let mut ctx = Ctx::new(spec);
+    ctx.unfixed = unfixed.iter().map(|p| p.to_string()).collect();
     for pass in PASSES {
         ctx.start(pass);
         if let Err(e) = (pass.run)(&mut ctx) {
