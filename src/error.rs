@@ -123,6 +123,22 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The server refused a command of a [thread stream](crate::thread_stream) session
+    /// (`run.start`, `input.respond`): the protocol's error code and message.
+    #[error(transparent)]
+    Protocol(Box<crate::thread_stream::ProtocolError>),
+    /// A consumer of a [thread stream](crate::thread_stream) projection fell further behind
+    /// than its buffer; the projection ended after the items it held (the others go on).
+    #[error("the `{projection}` projection fell more than {capacity} items behind and was ended")]
+    Lagged {
+        /// The projection, e.g. `messages`.
+        projection: &'static str,
+        /// Its buffer, in items.
+        capacity: usize,
+    },
+    /// The [thread stream](crate::thread_stream) session was closed (or dropped) first.
+    #[error("the thread stream session is closed")]
+    SessionClosed,
     /// The call was refused before sending: an argument is invalid.
     #[error("invalid input: {0}")]
     InvalidInput(String),

@@ -47,6 +47,7 @@ mod sse;
 pub mod store;
 pub mod stream;
 mod stream_part;
+pub mod thread_stream;
 pub mod threads;
 mod transport;
 

@@ -616,6 +616,18 @@ impl ToolCall {
         self.error.is_none()
     }
 
+    /// A tool call from a content block (`output_version` v1): `tool_call` (arguments an
+    /// object), `tool_call_chunk` (argument text, parsed) or `invalid_tool_call`.
+    pub(crate) fn from_block(block: &Value) -> ToolCall {
+        match (block.get("type").and_then(Value::as_str), block.get("args")) {
+            (Some("invalid_tool_call"), _) => ToolCall::from_invalid(block),
+            (_, Some(Value::String(_))) => ToolCallChunk::from_value(block)
+                .map(|chunk| chunk.parse())
+                .unwrap_or_default(),
+            _ => ToolCall::from_value(block),
+        }
+    }
+
     /// Parses a LangChain `{"name", "args", "id"}` call.
     fn from_value(value: &Value) -> ToolCall {
         ToolCall {

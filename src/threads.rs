@@ -95,6 +95,24 @@ impl Threads {
             .await
     }
 
+    /// Opens a streaming session on a thread with `assistant` (an assistant id or a graph
+    /// name): runs started and interrupts answered in it, typed projections (values, live
+    /// messages, tool calls, custom events, subgraphs, interrupts) read from one shared
+    /// connection. See [`thread_stream`](crate::thread_stream).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: langgraph_sdk::Client) -> langgraph_sdk::Result<()> {
+    /// use serde_json::json;
+    /// let session = client.threads().stream("agent").await?;
+    /// session.start().input(json!({"messages": [{"role": "user", "content": "hi"}]})).await?;
+    /// let state: serde_json::Value = session.output().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn stream(&self, assistant: impl Display) -> crate::thread_stream::OpenThreadStream {
+        crate::thread_stream::OpenThreadStream::new(self.client.clone(), assistant.to_string())
+    }
+
     /// Searches threads; 10 per page unless [`limit`](SearchThreads::limit) says otherwise,
     /// or every match with [`all`](SearchThreads::all).
     ///

@@ -388,3 +388,211 @@ _fail_graph.add_node("fail", _fail)
 _fail_graph.add_edge(START, "fail")
 _fail_graph.add_edge("fail", END)
 fail = _fail_graph.compile()
+
+
+# --------------------------------------------------------------------------- #
+# 9. v3 thread streaming graphs
+#
+# A v3 run (`POST /threads/{id}/commands` `run.start`) streams only what the
+# graph's stream transformers ask for: the built-in ones give `lifecycle`,
+# `values`, `messages` and `input.requested`. `tools` needs
+# `ToolCallTransformer` (with a real `ToolNode` tool), `custom` needs a
+# transformer with `required_stream_modes = ("custom",)`, and a named channel
+# `custom:<name>` needs a named `StreamChannel` returned from a transformer's
+# `init()`. Transformers are passed to `compile()`, never exported as a
+# module-level `stream_transformers` (the server would apply them to every
+# graph of this module).
+# --------------------------------------------------------------------------- #
+
+from langgraph.prebuilt import ToolCallTransformer, ToolRuntime  # noqa: E402
+from langgraph.stream import StreamChannel, StreamTransformer  # noqa: E402
+from langgraph.types import Send  # noqa: E402
+
+#: The parts `v3_tools`' `get_weather` streams as output deltas; joined they
+#: are its result, ``TOOL_RESULT_TEXT``.
+TOOL_OUTPUT_DELTAS = ["It is ", "sunny ", "in ", "Paris", "."]
+
+#: What `v3_subgraph`'s child model answers.
+CHILD_TEXT = "Child model says hello from inside the subgraph."
+
+#: What `v3_slow_chat` streams, one token every ``SLOW_CHAT_DELAY`` seconds.
+SLOW_CHAT_TEXT = " ".join(f"token{i}" for i in range(40))
+SLOW_CHAT_DELAY = 0.02
+
+
+class _ProgressTransformer(StreamTransformer):
+    """Asks for the `custom` stream mode (so plain stream-writer events reach
+    the wire on `custom`) and mirrors every ``{"progress": n}`` payload onto
+    the named channel ``custom:progress``."""
+
+    required_stream_modes = ("custom",)
+
+    def __init__(self, scope: tuple[str, ...] = ()) -> None:
+        super().__init__(scope)
+        self._progress: StreamChannel[Any] = StreamChannel("progress")
+
+    def init(self) -> dict[str, Any]:
+        return {"progress": self._progress}
+
+    def process(self, event: Any) -> bool:
+        if event["method"] == "custom":
+            data = event["params"]["data"]
+            if isinstance(data, dict) and "progress" in data:
+                self._progress.push({"step": data["progress"]})
+        return True
+
+
+@tool("get_weather")
+def _v3_get_weather(city: str, runtime: ToolRuntime) -> str:
+    """Get the current weather for a city (fake, always sunny), streaming it."""
+    for part in TOOL_OUTPUT_DELTAS[:-2]:
+        runtime.emit_output_delta(part)
+    runtime.emit_output_delta(city)
+    runtime.emit_output_delta(".")
+    return f"It is sunny in {city}."
+
+
+class _V3ToolChatModel(ScriptedToolChatModel):
+    """`ScriptedToolChatModel`, but the tool call is streamed as one chunk: the v3
+    `messages` transformer keeps only the first of several `tool_call_chunks` of
+    one call (the block ends as an `invalid_tool_call` with half its arguments,
+    and the graph never calls the tool)."""
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: Optional[list[str]] = None,
+        run_manager: Optional[CallbackManagerForLLMRun] = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        answer = self._answer(messages)
+        if not answer.tool_calls:
+            yield from super()._stream(messages, stop, run_manager, **kwargs)
+            return
+        message = AIMessageChunk(
+            content="",
+            tool_call_chunks=[
+                {
+                    "name": TOOL_CALL["name"],
+                    "args": json.dumps(TOOL_CALL["args"]),
+                    "id": TOOL_CALL["id"],
+                    "index": 0,
+                    "type": "tool_call_chunk",
+                }
+            ],
+            chunk_position="last",
+        )
+        chunk = ChatGenerationChunk(message=message)
+        if run_manager:
+            run_manager.on_llm_new_token("", chunk=chunk)
+        yield chunk
+
+
+def _v3_tools_model(state: MessagesState) -> dict[str, Any]:
+    return {"messages": [_V3ToolChatModel().invoke(state["messages"])]}
+
+
+_v3_tools = StateGraph(MessagesState)
+_v3_tools.add_node("model", _v3_tools_model)
+_v3_tools.add_node("tools", ToolNode([_v3_get_weather]))
+_v3_tools.add_edge(START, "model")
+_v3_tools.add_conditional_edges("model", tools_condition, {"tools": "tools", END: END})
+_v3_tools.add_edge("tools", "model")
+v3_tools = _v3_tools.compile(transformers=[ToolCallTransformer])
+
+
+def _v3_emit(state: CustomState) -> dict[str, Any]:
+    writer = get_stream_writer()
+    for i in (1, 2, 3):
+        writer({"progress": i})
+    writer("plain text event")
+    return {"done": True}
+
+
+_v3_custom = StateGraph(CustomState)
+_v3_custom.add_node("emit", _v3_emit)
+_v3_custom.add_edge(START, "emit")
+_v3_custom.add_edge("emit", END)
+v3_custom = _v3_custom.compile(transformers=[_ProgressTransformer])
+
+
+def _child_model(state: MessagesState) -> dict[str, Any]:
+    model = GenericFakeChatModel(messages=iter([AIMessage(content=CHILD_TEXT)]))
+    return {"messages": [model.invoke(state["messages"])]}
+
+
+_v3_child = StateGraph(MessagesState)
+_v3_child.add_node("child_model", _child_model)
+_v3_child.add_edge(START, "child_model")
+_v3_child.add_edge("child_model", END)
+_v3_child_graph = _v3_child.compile()
+
+_v3_subgraph = StateGraph(MessagesState)
+_v3_subgraph.add_node("model", _chat_model)
+_v3_subgraph.add_node("child", _v3_child_graph)
+_v3_subgraph.add_edge(START, "model")
+_v3_subgraph.add_edge("model", "child")
+_v3_subgraph.add_edge("child", END)
+v3_subgraph = _v3_subgraph.compile()
+
+
+class ApprovalState(TypedDict, total=False):
+    items: list[str]
+    approved: Annotated[list[str], operator.add]
+
+
+def _fan_out(state: ApprovalState) -> list[Send]:
+    return [Send("approve", {"items": [item]}) for item in state.get("items", [])]
+
+
+def _approve(state: ApprovalState) -> dict[str, Any]:
+    item = state["items"][0]
+    answer = lg_interrupt({"approve": item})
+    return {"approved": [f"{item}:{answer}"]}
+
+
+_v3_approvals = StateGraph(ApprovalState)
+_v3_approvals.add_node("approve", _approve)
+_v3_approvals.add_conditional_edges(START, _fan_out, ["approve"])
+_v3_approvals.add_edge("approve", END)
+v3_approvals = _v3_approvals.compile()
+
+
+class _SlowTokenModel(BaseChatModel):
+    """Streams ``SLOW_CHAT_TEXT`` one token every ``SLOW_CHAT_DELAY`` seconds."""
+
+    def _generate(self, messages: list[BaseMessage], stop: Optional[list[str]] = None,
+                  run_manager: Optional[CallbackManagerForLLMRun] = None,
+                  **kwargs: Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=SLOW_CHAT_TEXT))])
+
+    def _stream(self, messages: list[BaseMessage], stop: Optional[list[str]] = None,
+                run_manager: Optional[CallbackManagerForLLMRun] = None,
+                **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        import time
+
+        tokens = re.split(r"(\s)", SLOW_CHAT_TEXT)
+        for i, token in enumerate(tokens):
+            time.sleep(SLOW_CHAT_DELAY)
+            message = AIMessageChunk(content=token)
+            if i == len(tokens) - 1:
+                message.chunk_position = "last"
+            chunk = ChatGenerationChunk(message=message)
+            if run_manager:
+                run_manager.on_llm_new_token(token, chunk=chunk)
+            yield chunk
+
+    @property
+    def _llm_type(self) -> str:
+        return "slow-token-model"
+
+
+def _slow_chat_model(state: MessagesState) -> dict[str, Any]:
+    return {"messages": [_SlowTokenModel().invoke(state["messages"])]}
+
+
+_v3_slow_chat = StateGraph(MessagesState)
+_v3_slow_chat.add_node("model", _slow_chat_model)
+_v3_slow_chat.add_edge(START, "model")
+_v3_slow_chat.add_edge("model", END)
+v3_slow_chat = _v3_slow_chat.compile()

@@ -1,0 +1,227 @@
+//! One event connection of a session: opens `POST /threads/{id}/stream/events` (or the
+//! WebSocket on the same path) with a filter and a `since`, and hands each event to the
+//! fan-out, tagged with the connection's generation. The fan-out decides what to take.
+
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
+
+use futures_util::StreamExt;
+use reqwest::header::{self, HeaderMap};
+use serde_json::{Value, json};
+use tokio::{sync::mpsc, task::JoinHandle};
+
+use super::{
+    StreamTransport,
+    queue::{EVENTS_OPERATION, Fault},
+    wire::{Channel, Event},
+};
+use crate::{Client, Error, error::ApiError, operations as ops, sse};
+
+/// What every connection of a session needs.
+pub(crate) struct Ctx {
+    pub(crate) client: Client,
+    pub(crate) thread_id: String,
+    /// The session's own headers (the client's are added by its HTTP client).
+    pub(crate) headers: HeaderMap,
+    /// The bound of each projection's queue and of the record of the current run.
+    pub(crate) capacity: usize,
+    pub(crate) transport: StreamTransport,
+}
+
+/// A connection to open.
+pub(crate) struct Open {
+    pub(crate) conn_id: u64,
+    pub(crate) channels: BTreeSet<Channel>,
+    pub(crate) since: Option<u64>,
+    /// Wait this long first (a reconnect's backoff).
+    pub(crate) delay: Duration,
+}
+
+/// What a connection tells the fan-out.
+pub(crate) enum FromConn {
+    /// The server accepted the subscription.
+    Opened {
+        conn_id: u64,
+    },
+    Event {
+        conn_id: u64,
+        event: Arc<Event>,
+    },
+    Ended {
+        conn_id: u64,
+        end: ConnEnd,
+    },
+}
+
+/// How a connection ended.
+#[derive(Debug)]
+pub(crate) enum ConnEnd {
+    /// It dropped or could not be opened; worth trying again.
+    Retry(String),
+    /// Trying again would not help.
+    Fatal(Fault),
+}
+
+impl Open {
+    /// The request body (`EventStreamRequest`): the filter and the resume point.
+    pub(crate) fn body(&self) -> Value {
+        let mut body = json!({ "channels": self.channels });
+        if let Some(since) = self.since {
+            body["since"] = json!(since);
+        }
+        body
+    }
+}
+
+pub(crate) fn spawn(ctx: Arc<Ctx>, open: Open, tx: mpsc::Sender<FromConn>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        if !open.delay.is_zero() {
+            tokio::time::sleep(open.delay).await;
+        }
+        let conn_id = open.conn_id;
+        let end = match ctx.transport {
+            StreamTransport::Sse => sse_events(&ctx, &open, &tx).await,
+        };
+        // The fan-out may be gone (the session closed): nothing to tell.
+        let _ = tx.send(FromConn::Ended { conn_id, end }).await;
+    })
+}
+
+/// Whether an error status is worth trying again: 408, 429 and server errors.
+pub(crate) fn retryable(status: reqwest::StatusCode) -> bool {
+    status.is_server_error() || matches!(status.as_u16(), 408 | 429)
+}
+
+/// Turns one frame (an SSE event's data, a WebSocket text frame) into an event. Command
+/// answers and unknown frames are skipped; an unsolicited error frame is logged (the server
+/// sends one before closing a stream it cannot go on with).
+pub(crate) fn parse_frame(data: &[u8]) -> Option<Event> {
+    let value: Value = match serde_json::from_slice(data) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!(error = %e, "thread stream: skipping a frame that is not JSON");
+            return None;
+        }
+    };
+    match value.get("type").and_then(Value::as_str) {
+        Some("event") | None if value.get("method").is_some() => {
+            match serde_json::from_value(value) {
+                Ok(event) => Some(event),
+                Err(e) => {
+                    tracing::warn!(error = %e, "thread stream: skipping a malformed event");
+                    None
+                }
+            }
+        }
+        Some("error") => {
+            tracing::warn!(frame = %value, "thread stream: the server reported a stream error");
+            None
+        }
+        _ => None,
+    }
+}
+
+async fn sse_events(ctx: &Ctx, open: &Open, tx: &mpsc::Sender<FromConn>) -> ConnEnd {
+    let transport = ctx.client.transport();
+    let op = &ops::PROTOCOL_THREAD_EVENTS;
+    let request = transport
+        .request(op, &[&ctx.thread_id])
+        .map(|b| {
+            b.headers(ctx.headers.clone())
+                .header(header::ACCEPT, "text/event-stream")
+                .header(header::CACHE_CONTROL, "no-store")
+                .json(&open.body())
+        })
+        .and_then(|b| {
+            b.build()
+                .map_err(|e| Error::InvalidInput(format!("`{}`: {e}", op.id)))
+        });
+    let request = match request {
+        Ok(r) => r,
+        Err(e) => {
+            return ConnEnd::Fatal(Fault::NotAStream {
+                message: e.to_string(),
+                snippet: String::new(),
+            });
+        }
+    };
+    tracing::debug!(conn_id = open.conn_id, body = %open.body(), "thread stream: connecting");
+    let response = match transport.execute(op.id, false, request).await {
+        Ok(r) => r,
+        Err(e) => return ConnEnd::Retry(Error::from_reqwest(op.id, e).to_string()),
+    };
+    let status = response.status();
+    if !status.is_success() {
+        let request_id = crate::transport::request_id(&response);
+        let body = response.bytes().await.unwrap_or_default();
+        let error = ApiError::new(op.id, status, request_id, &body);
+        return if retryable(status) {
+            ConnEnd::Retry(error.to_string())
+        } else {
+            ConnEnd::Fatal(Fault::Refused(Arc::new(error)))
+        };
+    }
+    // TODO(harden): use the shared content-type check for SSE responses once it lands.
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    if !content_type
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("text/event-stream")
+    {
+        let body = response.bytes().await.unwrap_or_default();
+        let Error::Decode {
+            message, snippet, ..
+        } = Error::decode(
+            EVENTS_OPERATION,
+            format!("expected an event stream (text/event-stream), got {content_type:?}"),
+            &body,
+        )
+        else {
+            unreachable!("`Error::decode` makes a decode error")
+        };
+        return ConnEnd::Fatal(Fault::NotAStream { message, snippet });
+    }
+    if tx
+        .send(FromConn::Opened {
+            conn_id: open.conn_id,
+        })
+        .await
+        .is_err()
+    {
+        return ConnEnd::Retry("the session is closed".into());
+    }
+    let limit = transport.max_event_size;
+    let mut decoder = sse::Decoder::new(limit, None);
+    let mut body = response.bytes_stream();
+    loop {
+        match body.next().await {
+            Some(Ok(bytes)) => {
+                decoder.feed(&bytes);
+                while let Some(event) = decoder.next_event().map(|e| parse_frame(e.data)) {
+                    let Some(event) = event else { continue };
+                    let message = FromConn::Event {
+                        conn_id: open.conn_id,
+                        event: Arc::new(event),
+                    };
+                    if tx.send(message).await.is_err() {
+                        return ConnEnd::Retry("the session is closed".into());
+                    }
+                }
+                if decoder.overflowed() {
+                    return ConnEnd::Fatal(Fault::TooLarge { limit });
+                }
+            }
+            Some(Err(e)) => {
+                return ConnEnd::Retry(format!(
+                    "the event stream broke: {}",
+                    Error::from_reqwest(op.id, e)
+                ));
+            }
+            None => return ConnEnd::Retry("the server closed the event stream".into()),
+        }
+    }
+}
