@@ -7,17 +7,21 @@
 //!   events of the newest answered connection are taken.
 //! - **No event lost or repeated**: events are taken once by `event_id` (the server's stable
 //!   id); a dropped connection reopens with `since` = the highest `seq` seen (or lower, for
-//!   a projection still catching up), after a backoff from the client's [`RetryPolicy`]
-//!   (crate::RetryPolicy), and gives up on an error status other than 408 and 429.
+//!   a projection still catching up), after a backoff from the client's
+//!   [`RetryPolicy`](crate::RetryPolicy), and gives up on an error status other than 408
+//!   and 429.
 //! - **Runs**: a projection follows one run of the thread (through its interrupts and
-//!   resumptions) and ends with it: the run in progress when it is made, from that run's
-//!   first event, else the next run. A projection made during a run gets the run's earlier
-//!   events from the session's record of the run, or, when the connection did not carry
-//!   its channels, from the server's replay of the run (`since` = where the run began),
-//!   taken in order before it joins the live events.
+//!   resumptions, which the server runs under new run ids) and ends with it: the run this
+//!   session started last (known by the id `run.start` returned, which the server's
+//!   lifecycle event ids carry), else the run in progress, else the next one. A projection
+//!   made after its run began gets the run's earlier events from the session's record of
+//!   the run, or, when the connection did not carry its channels, from the server's replay
+//!   of the run (`since` = where the run began), taken in order before it joins the live
+//!   events. Runs that had ended before the session opened on an existing thread are
+//!   replayed by the server but not followed.
 //! - **Back-pressure**: the fan-out never waits for a consumer. Each projection has a
-//!   bounded queue; one that fills up ends that projection with [`Error::Lagged`]
-//!   (crate::Error::Lagged) and nothing else.
+//!   bounded queue; one that fills up ends that projection with
+//!   [`Error::Lagged`](crate::Error::Lagged) and nothing else.
 
 use std::{
     collections::{BTreeSet, HashMap, HashSet, VecDeque},

@@ -20,7 +20,7 @@
 //! | [`events`](ThreadStream::events) | the raw event envelopes of some channels |
 //!
 //! and [`output`](ThreadStream::output) is the thread's state once the run completes (the
-//! run's error, [`Error::Run`](crate::Error::Run), when it fails).
+//! run's error, [`Error::Run`], when it fails).
 //!
 //! ```no_run
 //! # async fn demo(client: langgraph_sdk::Client) -> langgraph_sdk::Result<()> {
@@ -47,9 +47,12 @@
 //! # Which events a projection sees
 //!
 //! A projection follows one run of the thread, through its interrupts and resumptions, and
-//! ends when that run completes or fails: the run in progress when the projection is made
-//! (from the run's first event, even if they arrived earlier), else the next run. So
-//! `start()` then `messages()` sees the whole run, and so does `messages()` then `start()`.
+//! ends when that run completes or fails: the run the session started last (from the run's
+//! first event, even if they arrived before the projection was made), else the run in
+//! progress, else the next one. So `start()` then `messages()` sees the whole run, and so
+//! does `messages()` then `start()`; after [`output`](ThreadStream::output), `messages()`
+//! replays the run that just ended. Runs that ended before a session opened on an existing
+//! thread are not followed.
 //! A projection is scoped to a namespace: the root graph's for the session, a subgraph's for
 //! a [`Subgraph`]. Values, messages, tool calls and updates are those of exactly that
 //! namespace; custom events, lifecycle events, interrupts and raw events include those of
@@ -61,7 +64,7 @@
 //! consumer, so a slow or stalled consumer does not hold up the others. Each projection
 //! buffers at most [`buffer`](OpenThreadStream::buffer) items (1,024 by default; a message or
 //! tool call is one item however long it is); a projection whose consumer falls further
-//! behind ends with [`Error::Lagged`](crate::Error::Lagged) after the items it holds, and the
+//! behind ends with [`Error::Lagged`] after the items it holds, and the
 //! others go on. The session also keeps the current run's events, up to the same bound, for
 //! projections made during the run. A [`MessageStream`] or [`ToolCallStream`] holds what it
 //! received (its text, its output deltas) for its readers, each at its own pace.
