@@ -142,7 +142,10 @@ fn event_stream(proxy: &Proxy) -> Option<(usize, usize, usize)> {
     for (c, responses) in proxy.responses().iter().enumerate() {
         let mut before = 0;
         for (n, r) in responses.iter().enumerate() {
-            if r.head.to_ascii_lowercase().contains("content-type: text/event-stream") {
+            if r.head
+                .to_ascii_lowercase()
+                .contains("content-type: text/event-stream")
+            {
                 return Some((c, n, before));
             }
             let (head, body) = r.wire();
@@ -206,7 +209,10 @@ async fn cut_event_connections_resume_with_nothing_lost_or_repeated() {
                 c == connection && n == response && b == before && !r.complete && r.head_len > 0
             });
         if !landed {
-            missed.push(format!("seed {seed}: {how:?} after {} bytes did not cut the event stream's body", cut.after));
+            missed.push(format!(
+                "seed {seed}: {how:?} after {} bytes did not cut the event stream's body",
+                cut.after
+            ));
             continue;
         }
         cut_in_body += 1;
@@ -217,7 +223,9 @@ async fn cut_event_connections_resume_with_nothing_lost_or_repeated() {
         let got = match outcome {
             Ok(got) => got,
             Err(e) => {
-                failures.push(format!("seed {seed}: {how:?} {into} bytes into the body: {e}"));
+                failures.push(format!(
+                    "seed {seed}: {how:?} {into} bytes into the body: {e}"
+                ));
                 continue;
             }
         };
@@ -304,7 +312,11 @@ async fn a_client_error_on_the_event_stream_is_not_retried() {
     assert!(err.to_string().contains("not your thread"), "{err}");
     let seen = mock.seen();
     assert_eq!(seen.len(), 2, "not retried");
-    assert!(seen[1].line.starts_with("POST /threads/"), "{}", seen[1].line);
+    assert!(
+        seen[1].line.starts_with("POST /threads/"),
+        "{}",
+        seen[1].line
+    );
     assert!(seen[1].line.ends_with("/stream/events"), "{}", seen[1].line);
     let body: Value = serde_json::from_str(&seen[1].body).unwrap();
     assert_eq!(body, json!({"channels": ["values", "lifecycle", "input"]}));
@@ -330,7 +342,11 @@ async fn transient_failures_are_retried_then_the_session_reports_the_loss() {
     // event (`since` 1 is not honoured by this script) and a new one; then only failures.
     let mut script = started_then(vec![
         sse(format!("{running}{}", event(2, "{\"n\":2}"))),
-        sse(format!("{}{}", event(2, "{\"n\":2}"), event(3, "{\"n\":3}"))),
+        sse(format!(
+            "{}{}",
+            event(2, "{\"n\":2}"),
+            event(3, "{\"n\":3}")
+        )),
     ]);
     script.extend((0..6).map(|_| Reply::json(503, r#"{"detail": "busy"}"#)));
     let mock = Mock::start(script).await;
@@ -350,7 +366,11 @@ async fn transient_failures_are_retried_then_the_session_reports_the_loss() {
     })
     .await
     .unwrap();
-    assert_eq!(got, [json!({"n": 2}), json!({"n": 3})], "each once, in order");
+    assert_eq!(
+        got,
+        [json!({"n": 2}), json!({"n": 3})],
+        "each once, in order"
+    );
     match &err {
         Error::StreamLost {
             reason,
@@ -367,7 +387,11 @@ async fn transient_failures_are_retried_then_the_session_reports_the_loss() {
         .iter()
         .map(|s| serde_json::from_str(&s.body).unwrap())
         .collect();
-    assert_eq!(bodies[0].get("since"), None, "the first connection starts at the beginning");
+    assert_eq!(
+        bodies[0].get("since"),
+        None,
+        "the first connection starts at the beginning"
+    );
     assert_eq!(bodies[1]["since"], 2, "the highest seq taken");
     assert!(bodies[2..].iter().all(|b| b["since"] == 3), "{bodies:?}");
     assert_eq!(session.stats().reconnects, 6);

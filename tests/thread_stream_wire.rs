@@ -7,9 +7,7 @@ mod common;
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
-use langgraph_sdk::thread_stream::{
-    Channel, Delta, Event, EventData, MessageEvent, ToolEvent,
-};
+use langgraph_sdk::thread_stream::{Channel, Delta, Event, EventData, MessageEvent, ToolEvent};
 use serde_json::{Value, json};
 
 const ALL: [Channel; 9] = [
@@ -26,7 +24,10 @@ const ALL: [Channel; 9] = [
 
 /// The events of a recorded stream (its `data:` lines).
 fn recorded(name: &str) -> Vec<Event> {
-    let path = format!("{}/tests/fixtures/thread_stream/{name}.sse", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/thread_stream/{name}.sse",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{path}: {e}"))
         .lines()
@@ -112,7 +113,15 @@ fn decoded(events: &[Event]) -> String {
 
 #[test]
 fn recorded_streams_decode_to_typed_events() {
-    for name in ["chat", "tools", "custom", "subgraph", "approvals", "fail", "interrupt"] {
+    for name in [
+        "chat",
+        "tools",
+        "custom",
+        "subgraph",
+        "approvals",
+        "fail",
+        "interrupt",
+    ] {
         let events = recorded(name);
         assert!(!events.is_empty(), "{name}");
         // Nothing a known channel sends is left undecoded.
@@ -124,7 +133,10 @@ fn recorded_streams_decode_to_typed_events() {
             assert!(e.event_id.is_some() && e.seq.is_some() && e.timestamp.is_some());
         }
         let seqs: Vec<u64> = events.iter().map(|e| e.seq.unwrap()).collect();
-        assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{name}: seq increases");
+        assert!(
+            seqs.windows(2).all(|w| w[0] < w[1]),
+            "{name}: seq increases"
+        );
         insta::assert_snapshot!(format!("thread_stream_{name}"), decoded(&events));
     }
 }
@@ -150,7 +162,10 @@ fn recorded_details_the_projections_rely_on() {
             _ => None,
         })
         .collect();
-    assert_eq!(deltas, ["It is ", "sunny ", "in ", "Paris", "."].map(|d| json!(d)));
+    assert_eq!(
+        deltas,
+        ["It is ", "sunny ", "in ", "Paris", "."].map(|d| json!(d))
+    );
     // Text deltas reassemble to the model's text.
     let text: String = recorded("chat")
         .iter()
@@ -173,20 +188,33 @@ fn recorded_details_the_projections_rely_on() {
 async fn the_live_server_sends_what_was_recorded() {
     let client = common::client();
     let cases: [(&str, &str, Value); 5] = [
-        ("chat", "chat", json!({"messages": [{"role": "user", "content": "hi"}]})),
-        ("tools", "v3_tools", json!({"messages": [{"role": "user", "content": "weather?"}]})),
+        (
+            "chat",
+            "chat",
+            json!({"messages": [{"role": "user", "content": "hi"}]}),
+        ),
+        (
+            "tools",
+            "v3_tools",
+            json!({"messages": [{"role": "user", "content": "weather?"}]}),
+        ),
         ("custom", "v3_custom", json!({})),
-        ("subgraph", "v3_subgraph", json!({"messages": [{"role": "user", "content": "hi"}]})),
+        (
+            "subgraph",
+            "v3_subgraph",
+            json!({"messages": [{"role": "user", "content": "hi"}]}),
+        ),
         ("fail", "fail", json!({"reason": "boom"})),
     ];
     for (name, graph, input) in cases {
         let session = client.threads().stream(graph).await.unwrap();
         let events = session.events(ALL);
         session.start().input(input).await.unwrap();
-        let live: Vec<_> = tokio::time::timeout(Duration::from_secs(30), events.try_collect::<Vec<_>>())
-            .await
-            .expect("the run ends")
-            .unwrap();
+        let live: Vec<_> =
+            tokio::time::timeout(Duration::from_secs(30), events.try_collect::<Vec<_>>())
+                .await
+                .expect("the run ends")
+                .unwrap();
         let live: Vec<String> = live.iter().map(|e| signature(e)).collect();
         let expected: Vec<String> = recorded(name).iter().map(signature).collect();
         assert_eq!(live, expected, "{name}");
@@ -195,11 +223,16 @@ async fn the_live_server_sends_what_was_recorded() {
     let session = client.threads().stream("v3_approvals").await.unwrap();
     let expected: Vec<String> = recorded("approvals").iter().map(signature).collect();
     let events = session.events(ALL).take(expected.len());
-    session.start().input(json!({"items": ["a", "b"]})).await.unwrap();
-    let live: Vec<_> = tokio::time::timeout(Duration::from_secs(30), events.try_collect::<Vec<_>>())
+    session
+        .start()
+        .input(json!({"items": ["a", "b"]}))
         .await
-        .expect("the interrupts arrive")
         .unwrap();
+    let live: Vec<_> =
+        tokio::time::timeout(Duration::from_secs(30), events.try_collect::<Vec<_>>())
+            .await
+            .expect("the interrupts arrive")
+            .unwrap();
     let live: Vec<String> = live.iter().map(|e| signature(e)).collect();
     assert_eq!(live, expected, "approvals");
 }
