@@ -289,15 +289,35 @@ async fn an_event_stream_that_is_not_one_is_a_typed_error() {
     .await;
     let err = first_item(&mock).await.unwrap_err();
     match err {
-        Error::Decode {
-            message, snippet, ..
+        Error::NotEventStream {
+            status,
+            content_type,
+            excerpt,
+            ..
         } => {
-            assert!(message.contains("text/event-stream"), "{message}");
-            assert!(snippet.contains("Login"), "{snippet}");
+            assert_eq!(status, 200);
+            assert_eq!(content_type.as_deref(), Some("text/html"));
+            assert!(excerpt.contains("Login"), "{excerpt}");
         }
         other => panic!("{other}"),
     }
     assert_eq!(mock.seen().len(), 2, "not retried");
+}
+
+#[tokio::test]
+async fn a_redirect_of_the_event_stream_is_not_followed() {
+    let mock = Mock::start(started_then(vec![Reply::Respond(
+        307,
+        vec![("location", "http://elsewhere.invalid/steal".into())],
+        String::new(),
+    )]))
+    .await;
+    let err = first_item(&mock).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Redirect { status, .. } if status.as_u16() == 307),
+        "{err}"
+    );
+    assert_eq!(mock.seen().len(), 2, "not followed, not retried");
 }
 
 #[tokio::test]

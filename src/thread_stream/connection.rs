@@ -11,10 +11,10 @@ use tokio::{sync::mpsc, task::JoinHandle};
 
 use super::{
     StreamTransport,
-    queue::{EVENTS_OPERATION, Fault},
+    queue::Fault,
     wire::{Channel, Event},
 };
-use crate::{Client, Error, error::ApiError, operations as ops, sse};
+use crate::{Client, Error, operations as ops, sse};
 
 /// What every connection of a session needs.
 pub(crate) struct Ctx {
@@ -86,8 +86,9 @@ pub(crate) fn spawn(ctx: Arc<Ctx>, open: Open, tx: mpsc::Sender<FromConn>) -> Jo
     })
 }
 
-/// Whether an error status is worth trying again: 408, 429 and server errors.
-pub(crate) fn retryable(status: reqwest::StatusCode) -> bool {
+/// Whether an error status on the event stream is worth trying again: 408, 429 and server
+/// errors.
+pub(crate) fn connection_retryable(status: reqwest::StatusCode) -> bool {
     status.is_server_error() || matches!(status.as_u16(), 408 | 429)
 }
 
@@ -120,71 +121,35 @@ pub(crate) fn parse_frame(data: &[u8]) -> Option<Event> {
     }
 }
 
+/// How an attempt to open (or read) the event stream failed: worth trying again, or not.
+pub(crate) fn classify(error: Error) -> ConnEnd {
+    match &error {
+        Error::Api(e) if connection_retryable(e.status) => ConnEnd::Retry(error.to_string()),
+        e if e.is_transport() => ConnEnd::Retry(error.to_string()),
+        _ => ConnEnd::Fatal(Fault::from_error(error)),
+    }
+}
+
 async fn sse_events(ctx: &Ctx, open: &Open, tx: &mpsc::Sender<FromConn>) -> ConnEnd {
     let transport = ctx.client.transport();
     let op = &ops::PROTOCOL_THREAD_EVENTS;
-    let request = transport
-        .request(op, &[&ctx.thread_id])
-        .map(|b| {
-            b.headers(ctx.headers.clone())
-                .header(header::ACCEPT, "text/event-stream")
-                .header(header::CACHE_CONTROL, "no-store")
-                .json(&open.body())
-        })
-        .and_then(|b| {
-            b.build()
-                .map_err(|e| Error::InvalidInput(format!("`{}`: {e}", op.id)))
-        });
-    let request = match request {
-        Ok(r) => r,
-        Err(e) => {
-            return ConnEnd::Fatal(Fault::NotAStream {
-                message: e.to_string(),
-                snippet: String::new(),
-            });
-        }
+    let request = transport.request(op, &[&ctx.thread_id]).and_then(|b| {
+        let body = crate::request::to_json_bytes(op.id, &open.body())?;
+        Ok(b.headers(ctx.headers.clone())
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body))
+    });
+    tracing::debug!(conn = open.conn_id, body = %open.body(), "thread stream: connecting");
+    // Asks for an event stream and refuses an answer that is not one; an error status is
+    // an error, and a redirect is not followed.
+    let response = match request {
+        Ok(builder) => transport.open_stream(op, builder).await,
+        Err(e) => Err(e),
     };
-    tracing::debug!(conn_id = open.conn_id, body = %open.body(), "thread stream: connecting");
-    let response = match transport.execute(op.id, false, request).await {
+    let response = match response {
         Ok(r) => r,
-        Err(e) => return ConnEnd::Retry(Error::from_reqwest(op.id, e).to_string()),
+        Err(e) => return classify(e),
     };
-    let status = response.status();
-    if !status.is_success() {
-        let request_id = crate::transport::request_id(&response);
-        let body = response.bytes().await.unwrap_or_default();
-        let error = ApiError::new(op.id, status, request_id, &body);
-        return if retryable(status) {
-            ConnEnd::Retry(error.to_string())
-        } else {
-            ConnEnd::Fatal(Fault::Refused(Arc::new(error)))
-        };
-    }
-    // TODO(harden): use the shared content-type check for SSE responses once it lands.
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    if !content_type
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("text/event-stream")
-    {
-        let body = response.bytes().await.unwrap_or_default();
-        let Error::Decode {
-            message, snippet, ..
-        } = Error::decode(
-            EVENTS_OPERATION,
-            format!("expected an event stream (text/event-stream), got {content_type:?}"),
-            &body,
-        )
-        else {
-            unreachable!("`Error::decode` makes a decode error")
-        };
-        return ConnEnd::Fatal(Fault::NotAStream { message, snippet });
-    }
     if tx
         .send(FromConn::Opened {
             conn_id: open.conn_id,

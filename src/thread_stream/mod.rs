@@ -487,26 +487,27 @@ impl ThreadStream {
         let op = &ops::PROTOCOL_THREAD_COMMAND;
         let id = self.inner.commands.fetch_add(1, Ordering::SeqCst);
         let transport = self.inner.ctx.client.transport();
+        let body = crate::request::to_json_bytes(op.id, &Command { id, method, params })?;
         let request = transport
             .request(op, &[&self.inner.thread_id.to_string()])?
             .headers(self.inner.ctx.headers.clone())
-            .json(&Command { id, method, params })
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
             .build()
             .map_err(|e| Error::InvalidInput(format!("`{method}`: {e}")))?;
+        transport.prepare(op, &request)?;
         let response = transport
-            .execute(op.id, false, request)
+            .execute(op, request)
             .await
             .map_err(|e| Error::from_reqwest(op.id, e))?;
         let status = response.status();
-        // Protocol errors come with 200 (and a malformed command with 400).
-        if !(status.is_success() || status.as_u16() == 400) {
-            crate::transport::check(op.id, response).await?;
-            return Err(Error::decode(
-                op.id,
-                format!("unexpected status {status}"),
-                b"",
-            ));
-        }
+        // A protocol error comes with 200 (a malformed command with 400); anything else
+        // (a redirect, another error status) is not an answer.
+        let response = if status.as_u16() == 400 {
+            response
+        } else {
+            crate::transport::check(op.id, response).await?
+        };
         let request_id = crate::transport::request_id(&response);
         let body = response
             .bytes()

@@ -32,8 +32,17 @@ pub(crate) enum Fault {
     },
     /// The server refused the event stream (an error status).
     Refused(Arc<crate::ApiError>),
-    /// The event stream answered with something that is not one.
-    NotAStream { message: String, snippet: String },
+    /// The event stream was answered with a redirect, which is not followed.
+    Redirected {
+        status: reqwest::StatusCode,
+        location: Option<String>,
+    },
+    /// The event stream was answered with something that is not one.
+    NotEventStream {
+        status: reqwest::StatusCode,
+        content_type: Option<String>,
+        excerpt: String,
+    },
     /// An event larger than the client's limit.
     TooLarge { limit: usize },
     /// The projection was asked for with invalid input.
@@ -49,6 +58,35 @@ pub(crate) enum Fault {
 pub(crate) const EVENTS_OPERATION: &str = "protocol_thread_events";
 
 impl Fault {
+    /// The fault an error of the event stream leaves (a kind not kept as such is reported
+    /// as the loss of the stream, with its text).
+    pub(crate) fn from_error(error: Error) -> Fault {
+        match error {
+            Error::Api(e) => Fault::Refused(Arc::new(*e)),
+            Error::Redirect {
+                status, location, ..
+            } => Fault::Redirected { status, location },
+            Error::NotEventStream {
+                status,
+                content_type,
+                excerpt,
+                ..
+            } => Fault::NotEventStream {
+                status,
+                content_type,
+                excerpt,
+            },
+            Error::EventTooLarge { limit, .. } => Fault::TooLarge { limit },
+            Error::InvalidInput(message) => Fault::Invalid(message),
+            Error::Run(e) => Fault::Run(e),
+            Error::SessionClosed => Fault::Closed,
+            other => Fault::Lost {
+                reason: other.to_string(),
+                last_seq: None,
+            },
+        }
+    }
+
     pub(crate) fn to_error(&self) -> Error {
         match self {
             Fault::Run(e) => Error::Run(e.clone()),
@@ -60,10 +98,20 @@ impl Fault {
                 run_id: None,
             },
             Fault::Refused(e) => Error::Api(Box::new((**e).clone())),
-            Fault::NotAStream { message, snippet } => Error::Decode {
+            Fault::Redirected { status, location } => Error::Redirect {
                 operation: EVENTS_OPERATION,
-                message: message.clone(),
-                snippet: snippet.clone(),
+                status: *status,
+                location: location.clone(),
+            },
+            Fault::NotEventStream {
+                status,
+                content_type,
+                excerpt,
+            } => Error::NotEventStream {
+                operation: EVENTS_OPERATION,
+                status: *status,
+                content_type: content_type.clone(),
+                excerpt: excerpt.clone(),
             },
             Fault::TooLarge { limit } => Error::EventTooLarge {
                 operation: EVENTS_OPERATION,
