@@ -116,8 +116,8 @@ fn types_for(normalized: &Value, target: &str) -> Result<String, String> {
     let tokens = crate::catch_progenitor(|| {
         progenitor::Generator::new(&settings).generate_tokens(&openapi)
     })?;
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
-    syn::visit_mut::VisitMut::visit_file_mut(&mut crate::Edition2024, &mut file);
+    // No JsonSchema derives here, so none of the post-processing the bindings get is needed.
+    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
     let types = file
         .items
         .into_iter()
