@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         Ok(generated) => generated,
         Err(problems) => {
             println!(
-                "cargo::error=openapi.json does not generate: {} problems",
+                "cargo::error=openapi.json does not generate: {} problem(s), each below",
                 problems.len()
             );
             for problem in &problems {

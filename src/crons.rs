@@ -29,7 +29,8 @@ use serde_json::{Map, Value, json};
 
 use crate::{
     Client, Error, Result, operations as ops,
-    raw::types::{self, Cron, CronSelectField, CronSortBy, OnRunCompleted, SortOrder},
+    raw::fields,
+    raw::types::{self, Cron, CronSelectField, CronSortBy, SortOrder},
     request::{Invalid, awaitable, build, to_json, to_map},
     run_options::{RunBody, RunOptions, delegate_run_options},
 };
@@ -58,7 +59,7 @@ impl Crons {
     pub fn create(
         &self,
         assistant_id: impl Into<String>,
-        schedule: impl Into<String>,
+        schedule: impl Into<fields::CronCreate::schedule>,
     ) -> CreateCron {
         CreateCron::new(
             self.client.clone(),
@@ -76,7 +77,7 @@ impl Crons {
         &self,
         thread_id: impl Display,
         assistant_id: impl Into<String>,
-        schedule: impl Into<String>,
+        schedule: impl Into<fields::ThreadCronCreate::schedule>,
     ) -> CreateCron {
         CreateCron::new(
             self.client.clone(),
@@ -200,7 +201,7 @@ impl CreateCron {
     }
 
     /// The last time the cron may run; after it the cron stops.
-    pub fn end_time(mut self, end_time: impl Into<DateTime<Utc>>) -> Self {
+    pub fn end_time(mut self, end_time: impl Into<fields::CronCreate::end_time>) -> Self {
         self.options = self
             .options
             .with_field("end_time", end_time_json(end_time.into()));
@@ -208,13 +209,13 @@ impl CreateCron {
     }
 
     /// Whether the cron is active (the server's default) or created paused.
-    pub fn enabled(mut self, enabled: bool) -> Self {
+    pub fn enabled(mut self, enabled: fields::CronCreate::enabled) -> Self {
         self.options = self.options.with_field("enabled", json!(enabled));
         self
     }
 
     /// The IANA time zone the schedule is read in (`"America/New_York"`); UTC otherwise.
-    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
+    pub fn timezone(mut self, timezone: impl Into<fields::CronCreate::timezone>) -> Self {
         self.options = self
             .options
             .with_field("timezone", Value::String(timezone.into()));
@@ -223,7 +224,7 @@ impl CreateCron {
 
     /// Stateless crons: whether each execution's thread is deleted (the server's default) or
     /// kept afterwards. Refused for a thread cron, whose thread always stays.
-    pub fn on_run_completed(mut self, behavior: OnRunCompleted) -> Self {
+    pub fn on_run_completed(mut self, behavior: fields::CronCreate::on_run_completed) -> Self {
         self.options = self
             .options
             .with_field("on_run_completed", enum_json(&behavior));
@@ -262,7 +263,7 @@ delegate_run_options!(UpdateCron);
 
 impl UpdateCron {
     /// The new schedule.
-    pub fn schedule(mut self, schedule: impl Into<String>) -> Self {
+    pub fn schedule(mut self, schedule: impl Into<fields::CronPatch::schedule>) -> Self {
         self.options = self
             .options
             .with_field("schedule", Value::String(schedule.into()));
@@ -271,7 +272,7 @@ impl UpdateCron {
 
     /// A new end time. Not calling this (nor [`clear_end_time`](Self::clear_end_time)) leaves
     /// the end time as it is.
-    pub fn end_time(mut self, end_time: impl Into<DateTime<Utc>>) -> Self {
+    pub fn end_time(mut self, end_time: impl Into<fields::CronCreate::end_time>) -> Self {
         self.options = self
             .options
             .with_field("end_time", end_time_json(end_time.into()));
@@ -285,13 +286,13 @@ impl UpdateCron {
     }
 
     /// Pauses (`false`) or resumes (`true`) the cron.
-    pub fn enabled(mut self, enabled: bool) -> Self {
+    pub fn enabled(mut self, enabled: fields::CronPatch::enabled) -> Self {
         self.options = self.options.with_field("enabled", json!(enabled));
         self
     }
 
     /// The new IANA time zone of the schedule.
-    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
+    pub fn timezone(mut self, timezone: impl Into<fields::CronPatch::timezone>) -> Self {
         self.options = self
             .options
             .with_field("timezone", Value::String(timezone.into()));
@@ -299,7 +300,7 @@ impl UpdateCron {
     }
 
     /// Stateless crons: whether each execution's thread is deleted or kept afterwards.
-    pub fn on_run_completed(mut self, behavior: OnRunCompleted) -> Self {
+    pub fn on_run_completed(mut self, behavior: fields::CronPatch::on_run_completed) -> Self {
         self.options = self
             .options
             .with_field("on_run_completed", enum_json(&behavior));
@@ -316,6 +317,16 @@ impl UpdateCron {
     }
 }
 awaitable!(UpdateCron => Cron);
+
+// The setters' types are the generated field types (`raw::fields`), so a spec that changes one
+// fails to compile here instead of sending the old type. One builder serves both cron bodies
+// (and `UpdateCron::end_time` the patch, whose `end_time` is untyped JSON so that it can be
+// cleared): their shared fields must have the same type in each.
+const _: fn(fields::ThreadCronCreate::end_time) -> fields::CronCreate::end_time = |v| v;
+const _: fn(fields::ThreadCronCreate::enabled) -> fields::CronCreate::enabled = |v| v;
+const _: fn(fields::ThreadCronCreate::timezone) -> fields::CronCreate::timezone = |v| v;
+const _: fn(fields::ThreadCronCreate::schedule) -> fields::CronCreate::schedule = |v| v;
+const _: fn(fields::CronPatch::schedule) -> fields::CronCreate::schedule = |v| v;
 
 /// RFC 3339 in UTC, as chrono's serde writes it (`2030-01-01T00:00:00Z`).
 fn end_time_json(end_time: DateTime<Utc>) -> Value {
@@ -458,7 +469,7 @@ awaitable!(CountCrons => u64);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{Durability, MultitaskStrategy};
+    use crate::types::{Durability, MultitaskStrategy, OnRunCompleted};
 
     fn client() -> Client {
         Client::builder()

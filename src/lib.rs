@@ -43,6 +43,8 @@ pub mod raw;
 mod request;
 mod run_options;
 pub mod runs;
+#[cfg(test)]
+mod spec_mirrors;
 mod sse;
 pub mod store;
 pub mod stream;

@@ -19,6 +19,7 @@
 
 mod error;
 mod finite;
+pub mod fields;
 pub mod fix_types;
 pub mod operations;
 pub mod passes;
@@ -36,7 +37,8 @@ use serde_json::Value;
 /// What [`generate`] produces from a spec.
 #[derive(Debug)]
 pub struct Generated {
-    /// The formatted Rust source of the raw bindings (`Client`, `builder`, `types`).
+    /// The formatted Rust source of the raw bindings (`Client`, `builder`, `types`), followed
+    /// by the field type aliases of [`fields`].
     pub code: String,
     /// The normalized spec (OpenAPI 3.0.3) that progenitor consumed.
     pub normalized: serde_json::Value,
@@ -66,7 +68,9 @@ pub fn generate_without_fixes(spec_json: &str, unfixed: &[&str]) -> Result<Gener
     let spec: Value = serde_json::from_str(spec_json)
         .map_err(|e| Error::new("parse", "", format!("openapi.json is not valid JSON: {e}")))?;
     let (normalized, changes) = normalize_without_fixes(spec, unfixed)?;
-    let code = generate_normalized(&normalized)?;
+    let mut code = generate_normalized(&normalized)?;
+    let fields = fields::aliases(&code).map_err(|e| Error::new("progenitor", "", e))?;
+    code.push_str(&fields);
     let operations = operations::table(&normalized);
     Ok(Generated {
         code,

@@ -1,0 +1,96 @@
+//! `raw::fields`: the type of every field of every generated struct, by name.
+//!
+//! Rust cannot name the type of a struct's field, so the hand-written layer would otherwise
+//! spell it again (`schedule: impl Into<String>`) and keep compiling when the spec changes it
+//! (a `schedule` that became an integer would still be sent as a string). With
+//! `fields::CronCreate::schedule` in the setter's signature, such a change fails to compile at
+//! the setter. An optional field's alias is the type inside its `Option`, which is what a
+//! setter takes.
+
+use std::fmt::Write as _;
+
+use quote::ToTokens;
+
+/// The Rust source of the `fields` module for the generated `code` (appended to it), one
+/// module per struct of `types` with one alias per named field.
+///
+/// # Errors
+/// When `code` does not parse as Rust.
+pub fn aliases(code: &str) -> Result<String, String> {
+    let file = syn::parse_file(code).map_err(|e| format!("generated code: {e}"))?;
+    let types = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    });
+    let mut out = String::from(
+        "/// The type of every field of every struct in [`types`], by struct and field name (an\n\
+         /// optional field's type without its `Option`): `fields::CronCreate::schedule` is\n\
+         /// `String`. The hand-written layer takes its setters' types from here.\n\
+         #[allow(non_snake_case, non_camel_case_types)]\npub mod fields {\n",
+    );
+    for item in types.into_iter().flatten() {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(named) = &s.fields else {
+            continue;
+        };
+        let name = &s.ident;
+        let _ = writeln!(
+            out,
+            "    /// The field types of `types::{name}`.\n    pub mod {name} {{\n        #[allow(unused_imports)]\n        use super::super::types::*;"
+        );
+        for field in &named.named {
+            let Some(ident) = &field.ident else { continue };
+            let ty = without_option(&field.ty).to_token_stream();
+            let _ = writeln!(out, "        pub type {ident} = {ty};");
+        }
+        out.push_str("    }\n");
+    }
+    out.push_str("}\n");
+    Ok(out)
+}
+
+/// `T` for `Option<T>` (any path ending in `Option`), else the type itself.
+fn without_option(ty: &syn::Type) -> &syn::Type {
+    if let syn::Type::Path(p) = ty
+        && let Some(last) = p.path.segments.last()
+        && last.ident == "Option"
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+        && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+    {
+        return inner;
+    }
+    ty
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_alias_per_field_without_option() {
+        let code = "pub mod types {
+            pub struct CronCreate {
+                pub schedule: ::std::string::String,
+                pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                pub r#type: Kind,
+            }
+            pub struct Tuple(pub i64);
+            pub enum Kind { A }
+        }";
+        let out = aliases(code).unwrap();
+        let out: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(out.contains("pub mod CronCreate {"), "{out}");
+        assert!(
+            out.contains("pub type schedule = :: std :: string :: String;"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "pub type end_time = :: chrono :: DateTime < :: chrono :: offset :: Utc >;"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("pub type r#type = Kind;"), "{out}");
+        assert!(!out.contains("Tuple"), "{out}");
+    }
+}
