@@ -40,26 +40,13 @@ pub fn aliases(code: &str) -> Result<String, String> {
         );
         for field in &named.named {
             let Some(ident) = &field.ident else { continue };
-            let ty = without_option(&field.ty).to_token_stream();
+            let ty = crate::surface::unwrap(&field.ty, "Option").to_token_stream();
             let _ = writeln!(out, "        pub type {ident} = {ty};");
         }
         out.push_str("    }\n");
     }
     out.push_str("}\n");
     Ok(out)
-}
-
-/// `T` for `Option<T>` (any path ending in `Option`), else the type itself.
-fn without_option(ty: &syn::Type) -> &syn::Type {
-    if let syn::Type::Path(p) = ty
-        && let Some(last) = p.path.segments.last()
-        && last.ident == "Option"
-        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
-        && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
-    {
-        return inner;
-    }
-    ty
 }
 
 #[cfg(test)]

@@ -167,17 +167,22 @@ fn doc_text(attrs: &[syn::Attribute]) -> String {
     out
 }
 
-/// `Result<T, String>` → `T`.
-fn unwrap_result(ty: &syn::Type) -> &syn::Type {
+/// `T` for `Wrapper<T, ..>` (a path whose last segment is `wrapper`), else the type itself.
+pub(crate) fn unwrap<'a>(ty: &'a syn::Type, wrapper: &str) -> &'a syn::Type {
     if let syn::Type::Path(p) = ty
         && let Some(seg) = p.path.segments.last()
-        && seg.ident == "Result"
+        && seg.ident == wrapper
         && let syn::PathArguments::AngleBracketed(args) = &seg.arguments
         && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
     {
         return inner;
     }
     ty
+}
+
+/// `Result<T, String>` → `T`.
+fn unwrap_result(ty: &syn::Type) -> &syn::Type {
+    unwrap(ty, "Result")
 }
 
 fn is_option(ty: &syn::Type) -> bool {

@@ -300,7 +300,13 @@ mod tests {
     fn vendored_spec_and_test_server_agree() {
         let root = langgraph_testbed::workspace_root();
         match check(&root) {
-            Ok(release) => eprintln!("openapi.json and the test server: langgraph-api {release}"),
+            Ok(release) => {
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "openapi.json and the test server: langgraph-api {release}"
+                );
+            }
             Err(e) => panic!("{e}"),
         }
     }

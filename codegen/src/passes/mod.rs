@@ -265,32 +265,34 @@ pub(crate) mod util {
         }
     }
 
-    /// The component schemas `name` references, directly or not, and `name` itself.
+    /// The names of the component schemas `value` refers to with `$ref`, at any depth.
+    pub(crate) fn schema_refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref")
+                    && let Some(name) = r.strip_prefix("#/components/schemas/")
+                {
+                    out.push(name.to_string());
+                }
+                map.values().for_each(|v| schema_refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| schema_refs(v, out)),
+            _ => {}
+        }
+    }
+
+    /// The component schemas of `start` and every one they reference, directly or not.
     pub(crate) fn closure(
         schemas: &Map<String, Value>,
-        name: &str,
+        start: Vec<String>,
     ) -> std::collections::BTreeSet<String> {
-        fn refs(value: &Value, out: &mut Vec<String>) {
-            match value {
-                Value::Object(map) => {
-                    if let Some(Value::String(r)) = map.get("$ref")
-                        && let Some(name) = r.strip_prefix("#/components/schemas/")
-                    {
-                        out.push(name.to_string());
-                    }
-                    map.values().for_each(|v| refs(v, out));
-                }
-                Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
-                _ => {}
-            }
-        }
         let mut seen = std::collections::BTreeSet::new();
-        let mut todo = vec![name.to_string()];
+        let mut todo = start;
         while let Some(next) = todo.pop() {
             if let Some(schema) = schemas.get(&next)
                 && seen.insert(next)
             {
-                refs(schema, &mut todo);
+                schema_refs(schema, &mut todo);
             }
         }
         seen

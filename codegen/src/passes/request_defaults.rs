@@ -21,42 +21,22 @@ pub(super) const PASS: Pass = Pass {
     run,
 };
 
-fn refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get("$ref")
-                && let Some(name) = r.strip_prefix("#/components/schemas/")
-            {
-                out.push(name.to_string());
-            }
-            map.values().for_each(|v| refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
-        _ => {}
-    }
-}
-
 /// Component names reachable from any request body.
 fn request_components(spec: &Value) -> BTreeSet<String> {
-    let mut todo = Vec::new();
+    let mut bodies = Vec::new();
     if let Some(Value::Object(paths)) = spec.get("paths") {
         for item in paths.values().filter_map(Value::as_object) {
             for op in item.values() {
                 if let Some(body) = op.get("requestBody") {
-                    refs(body, &mut todo);
+                    super::util::schema_refs(body, &mut bodies);
                 }
             }
         }
     }
-    let mut seen = BTreeSet::new();
-    while let Some(name) = todo.pop() {
-        if seen.insert(name.clone())
-            && let Some(schema) = spec.pointer(&format!("/components/schemas/{name}"))
-        {
-            refs(schema, &mut todo);
-        }
-    }
-    seen
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    super::util::closure(schemas.unwrap_or(&Default::default()), bodies)
 }
 
 fn run(ctx: &mut Ctx) -> Result<(), Error> {
