@@ -18,8 +18,8 @@
 //! so a spec that fails here fails the build with the same message.
 
 mod error;
-mod finite;
 pub mod fields;
+mod finite;
 pub mod fix_types;
 pub mod operations;
 pub mod passes;
