@@ -193,6 +193,10 @@ macro_rules! run_option_setters {
     // `$d` is a `$` passed in, so that the inner macro can have metavariables of its own.
     ($d:tt $($(#[$doc:meta])* $vis:vis fn $name:ident($arg:ident: $ty:ty) $body:block)* ) => {
         impl RunOptions {
+            /// The field each setter sets, for the check against the spec's run bodies.
+            #[cfg(test)]
+            const SETTERS: &[&str] = &[$(stringify!($name)),*];
+
             $(
                 $(#[$doc])*
                 $vis fn $name(mut self, $arg: $ty) -> Self {
@@ -293,6 +297,38 @@ run_option_setters! {
     /// Keep the run's events so that a dropped stream can be resumed or joined later.
     pub fn stream_resumable(yes: bool) { Ok(json!(yes)) }
 }
+
+/// Ties a setter's value type to the generated type of its field (`raw::fields`) in the run
+/// bodies that have it: a release that changes a field's type fails to compile here, instead
+/// of the setter sending the old type. (`try`: the setter's value converts, as a `webhook`
+/// string into the length-checked `Webhook`.)
+macro_rules! same_type {
+    ($value:ty => $field:ident: $($body:ident),+) => {
+        $(const _: fn($value) -> crate::raw::fields::$body::$field = |v| v;)+
+    };
+    (try $value:ty => $field:ident: $($body:ident),+) => {
+        $(const _: fn($value) -> Option<crate::raw::fields::$body::$field> = |v| v.try_into().ok();)+
+    };
+}
+same_type!(String => checkpoint_id: RunCreateStateful, RunCreateStreamingStateful);
+same_type!(try String => webhook: RunCreateStateful, RunCreateStateless, RunCreateStreamingStateful,
+    RunCreateStreamingStateless, CronCreate, ThreadCronCreate, CronPatch);
+same_type!(crate::types::MultitaskStrategy => multitask_strategy: RunCreateStateful,
+    RunCreateStreamingStateful, ThreadCronCreate);
+same_type!(crate::types::IfNotExists => if_not_exists: RunCreateStateful, RunCreateStreamingStateful);
+same_type!(crate::types::OnCompletion => on_completion: RunCreateStateless, RunCreateStreamingStateless);
+same_type!(crate::types::OnDisconnect => on_disconnect: RunCreateStreamingStateful,
+    RunCreateStreamingStateless);
+same_type!(f64 => after_seconds: RunCreateStateful, RunCreateStateless, RunCreateStreamingStateful,
+    RunCreateStreamingStateless);
+same_type!(crate::types::Durability => durability: RunCreateStateful, RunCreateStateless,
+    RunCreateStreamingStateful, RunCreateStreamingStateless, CronCreate, ThreadCronCreate, CronPatch);
+same_type!(Vec<String> => feedback_keys: RunCreateStateful, RunCreateStateless,
+    RunCreateStreamingStateful, RunCreateStreamingStateless);
+same_type!(bool => stream_subgraphs: RunCreateStateful, RunCreateStateless,
+    RunCreateStreamingStateful, RunCreateStreamingStateless, CronCreate, ThreadCronCreate, CronPatch);
+same_type!(bool => stream_resumable: RunCreateStateful, RunCreateStateless,
+    RunCreateStreamingStateful, RunCreateStreamingStateless, CronCreate, ThreadCronCreate, CronPatch);
 
 /// Where a set of options is sent; each accepts the fields of its request schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -470,6 +506,78 @@ mod tests {
         }
         assert!(RunBody::Create.fields().contains(&"multitask_strategy"));
         assert!(!RunBody::Create.fields().contains(&"on_disconnect"));
+    }
+
+    /// Run-body fields of the spec that the SDK deliberately offers no setter for, and why.
+    const NOT_SET: &[(&str, &str)] = &[(
+        "checkpoint_during",
+        "deprecated by the spec in favour of `durability`",
+    )];
+
+    /// The setters and the spec's run bodies agree, both ways: a setter whose field no run
+    /// body has any more, or a run-body field a new release adds with no setter, fails here
+    /// (the field sets come from the generated operation table, so from the spec).
+    #[test]
+    fn setters_and_run_bodies_of_the_spec_agree() {
+        let bodies = [
+            RunBody::Create,
+            RunBody::CreateStateless,
+            RunBody::Streaming,
+            RunBody::StreamingStateless,
+            RunBody::Cron,
+            RunBody::ThreadCron,
+            RunBody::CronPatch,
+        ];
+        // Exhaustive: a new kind of run body must be listed above.
+        let _ = |b: RunBody| match b {
+            RunBody::Create
+            | RunBody::CreateStateless
+            | RunBody::Streaming
+            | RunBody::StreamingStateless
+            | RunBody::Cron
+            | RunBody::ThreadCron
+            | RunBody::CronPatch => (),
+        };
+        // Set by the run and cron builders themselves, not by a run option.
+        let builders_own = [
+            "assistant_id",
+            "schedule",
+            "end_time",
+            "enabled",
+            "timezone",
+            "on_run_completed",
+        ];
+        for setter in RunOptions::SETTERS {
+            assert!(
+                bodies.iter().any(|b| b.fields().contains(setter)),
+                "RunOptions::{setter} sets a field no run body of the spec has"
+            );
+        }
+        let mut fields = 0;
+        let mut unset = Vec::new();
+        for body in bodies {
+            for field in body.fields() {
+                fields += 1;
+                if !(RunOptions::SETTERS.contains(field)
+                    || builders_own.contains(field)
+                    || NOT_SET.iter().any(|(f, _)| f == field))
+                {
+                    unset.push(format!("{field} ({})", body.describe()));
+                }
+            }
+        }
+        assert!(
+            unset.is_empty(),
+            "run-body fields of the spec nothing sets: {unset:?}"
+        );
+        let _ = std::io::Write::write_fmt(
+            &mut std::io::stderr(),
+            format_args!(
+                "run options: {} setters, {fields} fields of {} run bodies covered\n",
+                RunOptions::SETTERS.len(),
+                bodies.len()
+            ),
+        );
     }
 
     #[test]
