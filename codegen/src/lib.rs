@@ -280,7 +280,7 @@ fn locate_generation_failure(normalized: &Value, message: &str) -> Vec<Error> {
             .unwrap_or_default();
         let mut failing = Vec::new();
         for name in schemas.keys() {
-            let closure = passes::util::closure(&schemas, vec![name.clone()]);
+            let closure = passes::util::closure(&schemas, name);
             let mut spec = without_paths.clone();
             spec["components"]["schemas"] = Value::Object(
                 schemas

@@ -281,8 +281,16 @@ pub(crate) mod util {
         }
     }
 
-    /// The component schemas of `start` and every one they reference, directly or not.
+    /// The component schemas `name` references, directly or not, and `name` itself.
     pub(crate) fn closure(
+        schemas: &Map<String, Value>,
+        name: &str,
+    ) -> std::collections::BTreeSet<String> {
+        closure_of(schemas, vec![name.to_string()])
+    }
+
+    /// The component schemas of `start` and every one they reference, directly or not.
+    pub(crate) fn closure_of(
         schemas: &Map<String, Value>,
         start: Vec<String>,
     ) -> std::collections::BTreeSet<String> {

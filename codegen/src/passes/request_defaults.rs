@@ -36,7 +36,7 @@ fn request_components(spec: &Value) -> BTreeSet<String> {
     let schemas = spec
         .pointer("/components/schemas")
         .and_then(Value::as_object);
-    super::util::closure(schemas.unwrap_or(&Default::default()), bodies)
+    super::util::closure_of(schemas.unwrap_or(&Default::default()), bodies)
 }
 
 fn run(ctx: &mut Ctx) -> Result<(), Error> {
