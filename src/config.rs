@@ -376,6 +376,7 @@ impl ClientBuilder {
         }
         let basic_auth = take_userinfo(&mut base)?;
         let headers = self.default_headers()?;
+        let default_headers = headers.clone();
         let api_key = self.key.resolve(&*self.env);
         if let Some(key) = &api_key {
             key.header_value()?;
@@ -399,6 +400,7 @@ impl ClientBuilder {
         transport.max_event_size = self.max_event_size;
         transport.max_body_size = self.max_body_size;
         transport.basic_auth = basic_auth;
+        transport.default_headers = default_headers;
         Ok(Client::from_transport(
             transport,
             self.connect_timeout,

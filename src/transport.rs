@@ -63,6 +63,9 @@ pub(crate) struct Transport {
     /// Basic authentication from the userinfo of the configured URL (taken out of `base`),
     /// sent like the API key: to the server's origin only.
     pub(crate) basic_auth: Option<HeaderValue>,
+    /// The headers the HTTP client adds to every request (`User-Agent`, the configured
+    /// ones), for connections it does not make itself (a WebSocket handshake).
+    pub(crate) default_headers: reqwest::header::HeaderMap,
 }
 
 impl std::fmt::Debug for Transport {
@@ -148,7 +151,25 @@ impl Transport {
             max_event_size: crate::config::DEFAULT_MAX_EVENT_SIZE,
             max_body_size: crate::config::DEFAULT_MAX_BODY_SIZE,
             basic_auth: None,
+            default_headers: reqwest::header::HeaderMap::new(),
         }
+    }
+
+    /// The credentials for a request to `url`: the API key and basic authentication, on the
+    /// server's origin only (nothing elsewhere).
+    pub(crate) fn credentials(&self, url: &Url) -> Vec<(header::HeaderName, HeaderValue)> {
+        let mut out = Vec::new();
+        if self.same_origin(url) {
+            if let Some(key) = &self.api_key
+                && let Ok(value) = key.header_value()
+            {
+                out.push((header::HeaderName::from_static(API_KEY_HEADER), value));
+            }
+            if let Some(auth) = &self.basic_auth {
+                out.push((header::AUTHORIZATION, auth.clone()));
+            }
+        }
+        out
     }
 
     pub(crate) fn has_api_key(&self) -> bool {
@@ -187,17 +208,8 @@ impl Transport {
         mut request: reqwest::Request,
     ) -> reqwest::Result<Response> {
         let retry_safe = op.retry_safe;
-        if self.same_origin(request.url()) {
-            if let Some(key) = &self.api_key
-                && let Ok(value) = key.header_value()
-            {
-                request.headers_mut().insert(API_KEY_HEADER, value);
-            }
-            if let Some(auth) = &self.basic_auth {
-                request
-                    .headers_mut()
-                    .insert(header::AUTHORIZATION, auth.clone());
-            }
+        for (name, value) in self.credentials(request.url()) {
+            request.headers_mut().insert(name, value);
         }
         let span = tracing::info_span!(
             "langgraph.request",

@@ -1,5 +1,7 @@
 //! Thread stream sessions (v3) against the real server: live tokens, tool calls, custom
-//! channels, subgraphs, interrupts answered in place, concurrent and slow consumers.
+//! channels, subgraphs, interrupts answered in place, concurrent and slow consumers; each
+//! test over SSE (`sse::`) and, with the `websocket` feature, over a WebSocket
+//! (`websocket::`).
 
 mod common;
 
@@ -9,8 +11,8 @@ use futures_util::{StreamExt, TryStreamExt};
 use langgraph_sdk::{
     Error,
     thread_stream::{
-        Channel, LifecycleStatus, Merged, ProjectionKind, ProtocolErrorCode, Role, SubgraphStatus,
-        ThreadStream,
+        Channel, LifecycleStatus, Merged, ProjectionKind, ProtocolErrorCode, Role, StreamTransport,
+        SubgraphStatus, ThreadStream,
     },
 };
 use serde_json::{Value, json};
@@ -26,18 +28,22 @@ async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
         .expect("timed out")
 }
 
-async fn session(graph: &str) -> ThreadStream {
-    common::client().threads().stream(graph).await.unwrap()
+async fn session(graph: &str, t: StreamTransport) -> ThreadStream {
+    common::client()
+        .threads()
+        .stream(graph)
+        .transport(t)
+        .await
+        .unwrap()
 }
 
 fn hi() -> Value {
     json!({"messages": [{"role": "user", "content": "hi"}]})
 }
 
-#[tokio::test]
-async fn tokens_arrive_live_and_reassemble_to_the_exact_text() {
+async fn tokens_arrive_live_and_reassemble_to_the_exact_text(t: StreamTransport) {
     within(async {
-        let session = session("chat").await;
+        let session = session("chat", t).await;
         session.start().input(hi()).await.unwrap();
         let mut messages = session.messages();
         let message = messages.try_next().await.unwrap().expect("a message");
@@ -62,11 +68,10 @@ async fn tokens_arrive_live_and_reassemble_to_the_exact_text() {
     .await;
 }
 
-#[tokio::test]
-async fn deltas_arrive_while_the_model_is_still_writing() {
+async fn deltas_arrive_while_the_model_is_still_writing(t: StreamTransport) {
     within(async {
         // `v3_slow_chat` writes one token every 20 ms.
-        let session = session("v3_slow_chat").await;
+        let session = session("v3_slow_chat", t).await;
         let mut messages = session.messages();
         session.start().input(hi()).await.unwrap();
         let message = messages.try_next().await.unwrap().expect("a message");
@@ -92,11 +97,10 @@ async fn deltas_arrive_while_the_model_is_still_writing() {
     .await;
 }
 
-#[tokio::test]
-async fn awaiting_a_message_inside_the_loop_does_not_deadlock() {
+async fn awaiting_a_message_inside_the_loop_does_not_deadlock(t: StreamTransport) {
     within(async {
         // Two AI messages (the tool call, then the answer), and a tool message elsewhere.
-        let session = session("v3_tools").await;
+        let session = session("v3_tools", t).await;
         session.start().input(hi()).await.unwrap();
         let mut messages = session.messages();
         let mut texts = Vec::new();
@@ -114,10 +118,9 @@ async fn awaiting_a_message_inside_the_loop_does_not_deadlock() {
     .await;
 }
 
-#[tokio::test]
-async fn tool_calls_have_their_input_output_deltas_and_output() {
+async fn tool_calls_have_their_input_output_deltas_and_output(t: StreamTransport) {
     within(async {
-        let session = session("v3_tools").await;
+        let session = session("v3_tools", t).await;
         let mut calls = session.tool_calls();
         session.start().input(hi()).await.unwrap();
         let call = calls.try_next().await.unwrap().expect("a tool call");
@@ -135,10 +138,9 @@ async fn tool_calls_have_their_input_output_deltas_and_output() {
     .await;
 }
 
-#[tokio::test]
-async fn custom_events_all_and_by_channel_name() {
+async fn custom_events_all_and_by_channel_name(t: StreamTransport) {
     within(async {
-        let session = session("v3_custom").await;
+        let session = session("v3_custom", t).await;
         let all = session.custom();
         let progress = session.custom_channel("progress");
         session.start().input(json!({})).await.unwrap();
@@ -174,10 +176,9 @@ async fn custom_events_all_and_by_channel_name() {
     .await;
 }
 
-#[tokio::test]
-async fn a_subgraphs_events_arrive_under_its_handle_only() {
+async fn a_subgraphs_events_arrive_under_its_handle_only(t: StreamTransport) {
     within(async {
-        let session = session("v3_subgraph").await;
+        let session = session("v3_subgraph", t).await;
         let root_messages = session.messages();
         let mut subgraphs = session.subgraphs();
         session.start().input(hi()).await.unwrap();
@@ -206,10 +207,9 @@ async fn a_subgraphs_events_arrive_under_its_handle_only() {
     .await;
 }
 
-#[tokio::test]
-async fn an_interrupt_is_answered_in_the_session_and_the_run_completes() {
+async fn an_interrupt_is_answered_in_the_session_and_the_run_completes(t: StreamTransport) {
     within(async {
-        let session = session("interrupt").await;
+        let session = session("interrupt", t).await;
         let values = session.values();
         let lifecycle = session.lifecycle();
         let mut interrupts = session.interrupts();
@@ -256,10 +256,9 @@ async fn an_interrupt_is_answered_in_the_session_and_the_run_completes() {
     .await;
 }
 
-#[tokio::test]
-async fn several_interrupts_are_answered_at_once() {
+async fn several_interrupts_are_answered_at_once(t: StreamTransport) {
     within(async {
-        let session = session("v3_approvals").await;
+        let session = session("v3_approvals", t).await;
         let interrupts = session.interrupts();
         session
             .start()
@@ -289,10 +288,9 @@ async fn several_interrupts_are_answered_at_once() {
     .await;
 }
 
-#[tokio::test]
-async fn refused_commands_are_typed_errors() {
+async fn refused_commands_are_typed_errors(t: StreamTransport) {
     within(async {
-        let session = session("no-such-graph").await;
+        let session = session("no-such-graph", t).await;
         let err = session.start().input(hi()).await.unwrap_err();
         match &err {
             Error::Protocol(e) => {
@@ -312,10 +310,9 @@ async fn refused_commands_are_typed_errors() {
     .await;
 }
 
-#[tokio::test]
-async fn a_failed_run_fails_its_output() {
+async fn a_failed_run_fails_its_output(t: StreamTransport) {
     within(async {
-        let session = session("fail").await;
+        let session = session("fail", t).await;
         let values = session.values();
         session
             .start()
@@ -337,10 +334,9 @@ async fn a_failed_run_fails_its_output() {
     .await;
 }
 
-#[tokio::test]
-async fn two_projections_read_concurrently_from_different_tasks() {
+async fn two_projections_read_concurrently_from_different_tasks(t: StreamTransport) {
     within(async {
-        let session = session("v3_tools").await;
+        let session = session("v3_tools", t).await;
         let reference = session.events([Channel::Values, Channel::Messages, Channel::Tools]);
         let values = session.values();
         let messages = session.messages();
@@ -377,12 +373,12 @@ async fn two_projections_read_concurrently_from_different_tasks() {
     .await;
 }
 
-#[tokio::test]
-async fn a_slow_consumer_does_not_make_a_fast_one_lose_events() {
+async fn a_slow_consumer_does_not_make_a_fast_one_lose_events(t: StreamTransport) {
     within(async {
         let session = common::client()
             .threads()
             .stream("v3_slow_chat")
+            .transport(t)
             .buffer(16)
             .await
             .unwrap();
@@ -426,10 +422,9 @@ async fn a_slow_consumer_does_not_make_a_fast_one_lose_events() {
     .await;
 }
 
-#[tokio::test]
-async fn merged_projections_come_in_server_order() {
+async fn merged_projections_come_in_server_order(t: StreamTransport) {
     within(async {
-        let session = session("chat").await;
+        let session = session("chat", t).await;
         session.start().input(hi()).await.unwrap();
         let items: Vec<Merged> = session
             .merged([ProjectionKind::Values, ProjectionKind::Messages])
@@ -449,10 +444,9 @@ async fn merged_projections_come_in_server_order() {
     .await;
 }
 
-#[tokio::test]
-async fn each_run_of_a_session_has_its_own_projections() {
+async fn each_run_of_a_session_has_its_own_projections(t: StreamTransport) {
     within(async {
-        let session = session("chat").await;
+        let session = session("chat", t).await;
         for turn in 0..2 {
             session.start().input(hi()).await.unwrap();
             let messages: Vec<_> = session.messages().try_collect().await.unwrap();
@@ -468,10 +462,9 @@ async fn each_run_of_a_session_has_its_own_projections() {
     .await;
 }
 
-#[tokio::test]
-async fn a_session_on_an_existing_thread_follows_new_runs_not_history() {
+async fn a_session_on_an_existing_thread_follows_new_runs_not_history(t: StreamTransport) {
     within(async {
-        let first = session("interrupt").await;
+        let first = session("interrupt", t).await;
         first
             .start()
             .input(json!({"question": "Again?"}))
@@ -486,6 +479,7 @@ async fn a_session_on_an_existing_thread_follows_new_runs_not_history() {
         let second = common::client()
             .threads()
             .stream("interrupt")
+            .transport(t)
             .thread_id(thread)
             .await
             .unwrap();
@@ -507,6 +501,7 @@ async fn a_session_on_an_existing_thread_follows_new_runs_not_history() {
         let third = common::client()
             .threads()
             .stream("interrupt")
+            .transport(t)
             .thread_id(thread)
             .await
             .unwrap();
@@ -519,10 +514,9 @@ async fn a_session_on_an_existing_thread_follows_new_runs_not_history() {
     .await;
 }
 
-#[tokio::test]
-async fn closing_the_session_ends_every_projection() {
+async fn closing_the_session_ends_every_projection(t: StreamTransport) {
     within(async {
-        let session = session("v3_slow_chat").await;
+        let session = session("v3_slow_chat", t).await;
         let mut messages = session.messages();
         let values = session.values();
         session.start().input(hi()).await.unwrap();
@@ -540,3 +534,45 @@ async fn closing_the_session_ends_every_projection() {
     })
     .await;
 }
+
+/// Every test above, over each transport the build has.
+macro_rules! over_each_transport {
+    ($($name:ident),* $(,)?) => {
+        mod sse {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::StreamTransport::Sse).await
+                }
+            )*
+        }
+        #[cfg(feature = "websocket")]
+        mod websocket {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::StreamTransport::WebSocket).await
+                }
+            )*
+        }
+    };
+}
+
+over_each_transport!(
+    tokens_arrive_live_and_reassemble_to_the_exact_text,
+    deltas_arrive_while_the_model_is_still_writing,
+    awaiting_a_message_inside_the_loop_does_not_deadlock,
+    tool_calls_have_their_input_output_deltas_and_output,
+    custom_events_all_and_by_channel_name,
+    a_subgraphs_events_arrive_under_its_handle_only,
+    an_interrupt_is_answered_in_the_session_and_the_run_completes,
+    several_interrupts_are_answered_at_once,
+    refused_commands_are_typed_errors,
+    a_failed_run_fails_its_output,
+    two_projections_read_concurrently_from_different_tasks,
+    a_slow_consumer_does_not_make_a_fast_one_lose_events,
+    merged_projections_come_in_server_order,
+    each_run_of_a_session_has_its_own_projections,
+    a_session_on_an_existing_thread_follows_new_runs_not_history,
+    closing_the_session_ends_every_projection,
+);

@@ -416,3 +416,62 @@ async fn transient_failures_are_retried_then_the_session_reports_the_loss() {
     assert!(bodies[2..].iter().all(|b| b["since"] == 3), "{bodies:?}");
     assert_eq!(session.stats().reconnects, 6);
 }
+
+/// The official client sends none of these on the WebSocket handshake, so it cannot
+/// authenticate against a deployment that wants a key.
+#[cfg(feature = "websocket")]
+#[tokio::test]
+async fn the_websocket_handshake_carries_the_key_user_agent_and_headers() {
+    use langgraph_sdk::thread_stream::StreamTransport;
+    let mock = Mock::start(started_then(vec![Reply::json(
+        403,
+        r#"{"detail": "no key, no events"}"#,
+    )]))
+    .await;
+    let client = Client::builder()
+        .url(&mock.url)
+        .api_key("lsv2-test-key")
+        .header("x-team", "blue")
+        .build()
+        .unwrap();
+    let session = client
+        .threads()
+        .stream("chat")
+        .transport(StreamTransport::WebSocket)
+        .header("x-session", "s1")
+        .await
+        .unwrap();
+    let values = session.values();
+    session.start().await.unwrap();
+    let err = tokio::time::timeout(Duration::from_secs(20), async move {
+        let mut values = values;
+        values.try_next().await
+    })
+    .await
+    .unwrap()
+    .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(403), "{err}");
+    let seen = mock.seen();
+    assert_eq!(seen.len(), 2, "a refused handshake is not retried");
+    let handshake = &seen[1];
+    let header = |name: &str| {
+        handshake
+            .headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(
+        handshake.line,
+        format!("GET /threads/{}/stream/events", session.thread_id())
+    );
+    assert_eq!(header("upgrade"), Some("websocket"));
+    assert_eq!(header("x-api-key"), Some("lsv2-test-key"));
+    assert!(
+        header("user-agent").is_some_and(|ua| ua.starts_with("langgraph-sdk-rust/")),
+        "{:?}",
+        header("user-agent")
+    );
+    assert_eq!(header("x-team"), Some("blue"), "the client's headers");
+    assert_eq!(header("x-session"), Some("s1"), "the session's headers");
+}

@@ -80,6 +80,8 @@ pub(crate) fn spawn(ctx: Arc<Ctx>, open: Open, tx: mpsc::Sender<FromConn>) -> Jo
         let conn_id = open.conn_id;
         let end = match ctx.transport {
             StreamTransport::Sse => sse_events(&ctx, &open, &tx).await,
+            #[cfg(feature = "websocket")]
+            StreamTransport::WebSocket => super::websocket::events(&ctx, &open, &tx).await,
         };
         // The fan-out may be gone (the session closed): nothing to tell.
         let _ = tx.send(FromConn::Ended { conn_id, end }).await;
@@ -96,13 +98,17 @@ pub(crate) fn connection_retryable(status: reqwest::StatusCode) -> bool {
 /// answers and unknown frames are skipped; an unsolicited error frame is logged (the server
 /// sends one before closing a stream it cannot go on with).
 pub(crate) fn parse_frame(data: &[u8]) -> Option<Event> {
-    let value: Value = match serde_json::from_slice(data) {
-        Ok(v) => v,
+    match serde_json::from_slice(data) {
+        Ok(value) => event_of(value),
         Err(e) => {
             tracing::warn!(error = %e, "thread stream: skipping a frame that is not JSON");
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// [`parse_frame`] of a frame already parsed as JSON.
+pub(crate) fn event_of(value: Value) -> Option<Event> {
     match value.get("type").and_then(Value::as_str) {
         Some("event") | None if value.get("method").is_some() => {
             match serde_json::from_value(value) {

@@ -86,6 +86,8 @@ mod driver;
 mod handles;
 mod queue;
 mod scope;
+#[cfg(feature = "websocket")]
+mod websocket;
 mod wire;
 
 pub use handles::{FinishedMessage, MessageStream, OutputDeltas, TextDeltas, ToolCallStream};
@@ -138,6 +140,11 @@ pub enum StreamTransport {
     /// Server-sent events on `POST /threads/{id}/stream/events`.
     #[default]
     Sse,
+    /// A WebSocket on `/threads/{id}/stream/events` (the `websocket` feature). The
+    /// handshake carries what the session's HTTP requests carry: the API key (on the
+    /// server's origin only), the `User-Agent`, the client's and the session's headers.
+    #[cfg(feature = "websocket")]
+    WebSocket,
 }
 
 /// Opens a [`ThreadStream`]: `client.threads().stream(assistant)`, then `.await`.

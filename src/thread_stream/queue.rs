@@ -47,6 +47,8 @@ pub(crate) enum Fault {
     TooLarge { limit: usize },
     /// The projection was asked for with invalid input.
     Invalid(String),
+    /// The server refused the subscription (on a WebSocket).
+    Protocol(super::wire::ProtocolError),
     /// The consumer fell behind by more than the buffer.
     Lagged {
         projection: &'static str,
@@ -80,6 +82,7 @@ impl Fault {
             Error::InvalidInput(message) => Fault::Invalid(message),
             Error::Run(e) => Fault::Run(e),
             Error::SessionClosed => Fault::Closed,
+            Error::Protocol(e) => Fault::Protocol(*e),
             other => Fault::Lost {
                 reason: other.to_string(),
                 last_seq: None,
@@ -118,6 +121,7 @@ impl Fault {
                 limit: *limit,
             },
             Fault::Invalid(message) => Error::InvalidInput(message.clone()),
+            Fault::Protocol(e) => Error::Protocol(Box::new(e.clone())),
             Fault::Lagged {
                 projection,
                 capacity,

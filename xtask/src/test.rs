@@ -8,11 +8,17 @@ use crate::Error;
 
 /// Starts one server, runs `cargo test --workspace <args>` with
 /// `LANGGRAPH_TEST_URL` pointing at it, stops the server and returns cargo's
-/// exit code.
+/// exit code. The SDK's optional `websocket` feature is on, so that thread
+/// streams are tested over both transports.
 pub fn run(args: &[String]) -> Result<ExitCode, Error> {
     let server = Server::start()?;
     let status = crate::cargo()
-        .args(["test", "--workspace"])
+        .args([
+            "test",
+            "--workspace",
+            "--features",
+            "langgraph-sdk/websocket",
+        ])
         .args(args)
         .env(TEST_URL_ENV, server.url())
         .status()
