@@ -16,6 +16,17 @@ Graphs (registered in langgraph.json):
 - ``custom``    node ``emit`` writes ``{"progress": i}`` for i in 1..=3.
 - ``slow``      node ``tick`` loops ``steps`` times, sleeping ``delay`` seconds each.
 - ``fail``      node ``fail`` raises ``ValueError("deliberate failure: <reason>")``.
+
+v3 thread streaming graphs (stream transformers, see section 9):
+
+- ``v3_tools``      as ``tools``, compiled with ``ToolCallTransformer``; the tool streams
+                    its output as deltas (``TOOL_OUTPUT_DELTAS``).
+- ``v3_custom``     custom events, plain and on the named channel ``custom:progress``.
+- ``v3_subgraph``   ``model`` (``CHAT_TEXT``) -> ``child`` subgraph with its own model
+                    (``CHILD_TEXT``).
+- ``v3_approvals``  two interrupts in one step (``{"approve": item}`` per item).
+- ``v3_slow_chat``  ``SLOW_CHAT_TEXT``, one token every ``SLOW_CHAT_DELAY`` seconds.
+- ``v3_review``     ``model`` (``CHAT_TEXT``) -> ``review`` interrupts, ``approved`` = answer.
 """
 
 from __future__ import annotations
@@ -596,3 +607,23 @@ _v3_slow_chat.add_node("model", _slow_chat_model)
 _v3_slow_chat.add_edge(START, "model")
 _v3_slow_chat.add_edge("model", END)
 v3_slow_chat = _v3_slow_chat.compile()
+
+
+class ReviewState(MessagesState):
+    approved: str
+
+
+def _review(state: ReviewState) -> dict[str, Any]:
+    answer = lg_interrupt({"question": "Send this answer?"})
+    return {"approved": str(answer)}
+
+
+_v3_review = StateGraph(ReviewState)
+_v3_review.add_node("model", _chat_model)
+_v3_review.add_node("review", _review)
+_v3_review.add_edge(START, "model")
+_v3_review.add_edge("model", "review")
+_v3_review.add_edge("review", END)
+#: `v3_review`: the chat model answers (``CHAT_TEXT``, token by token), then ``review``
+#: interrupts with ``{"question": "Send this answer?"}`` and stores the answer in ``approved``.
+v3_review = _v3_review.compile()
