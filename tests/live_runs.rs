@@ -113,7 +113,17 @@ async fn stateless_runs_and_batches() {
         .input(json!({"text": "gone"}))
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    common::eventually(
+        "the thread of a finished stateless run is deleted",
+        || async {
+            client
+                .threads()
+                .get(gone.thread_id)
+                .await
+                .is_err_and(|e| e.is_not_found())
+        },
+    )
+    .await;
     let err = client
         .runs()
         .join(gone.thread_id, gone.run_id)
@@ -298,7 +308,11 @@ async fn cancel_one_and_many() {
         .options(slow())
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    common::eventually("the run has ticked", || async {
+        let state = client.threads().get_state(thread.thread_id).await.unwrap();
+        state.values["done"].as_i64().unwrap_or(0) >= 1
+    })
+    .await;
     client
         .runs()
         .cancel(thread.thread_id, run.run_id)
@@ -484,7 +498,11 @@ async fn double_texting_strategies() {
                 .options(slow.clone())
                 .await
                 .unwrap();
-            tokio::time::sleep(Duration::from_millis(1000)).await;
+            common::eventually("the first run is running", || async {
+                let run = client.runs().get(thread.thread_id, first.run_id).await;
+                matches!(run.unwrap().status, RunStatus::Running)
+            })
+            .await;
             let second = client
                 .runs()
                 .create(thread.thread_id, "slow")

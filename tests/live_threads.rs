@@ -60,7 +60,6 @@ async fn create_get_update_delete() {
         .create()
         .metadata(json!({"tag": tag, "user": "u1"}))
         .graph_id("echo")
-        .ttl(60)
         .await
         .unwrap();
     assert_eq!(thread.status, ThreadStatus::Idle);
@@ -76,19 +75,11 @@ async fn create_get_update_delete() {
     assert_eq!(got.metadata["tag"], json!(tag));
     assert_eq!(got.metadata["user"], json!("u1"));
     assert_eq!(got.metadata["graph_id"], json!("echo"));
-    let with_ttl = client
-        .threads()
-        .get(thread.thread_id)
-        .include(["ttl"])
-        .await
-        .unwrap();
-    assert_eq!(with_ttl.thread_id, thread.thread_id);
 
     let updated = client
         .threads()
         .update(thread.thread_id)
         .metadata(json!({"user": "u2", "v": 2}))
-        .ttl_with_strategy(30, TtlStrategy::Delete)
         .await
         .unwrap();
     assert_eq!(updated.metadata["user"], json!("u2"));
@@ -102,6 +93,54 @@ async fn create_get_update_delete() {
     assert!(gone.is_not_found(), "{gone}");
     let again = client.threads().delete(thread.thread_id).await.unwrap_err();
     assert!(again.is_not_found(), "{again}");
+}
+
+/// The in-memory server accepts a thread's time to live and ignores it (it never sweeps, and
+/// `include=ttl` adds nothing), so its effect cannot be observed here: what can is that the
+/// options reach the real server exactly as the API defines them, and that it takes them.
+#[tokio::test]
+async fn ttl_options_reach_the_server_as_the_api_defines_them() {
+    let upstream = langgraph_testbed::shared_url().unwrap();
+    let proxy = common::fault::Proxy::start(&upstream, None).await;
+    let client = Client::builder()
+        .url(&proxy.url)
+        .no_api_key()
+        .build()
+        .unwrap();
+    let thread = client.threads().create().ttl(60).await.unwrap();
+    let with_ttl = client
+        .threads()
+        .get(thread.thread_id)
+        .include(["ttl"])
+        .await
+        .unwrap();
+    assert_eq!(with_ttl.thread_id, thread.thread_id);
+    client
+        .threads()
+        .update(thread.thread_id)
+        .ttl_with_strategy(30, TtlStrategy::KeepLatest)
+        .await
+        .unwrap();
+    let sent: Vec<(String, Value)> = proxy
+        .requests()
+        .into_iter()
+        .map(|r| (r.line.clone(), r.json()))
+        .collect();
+    let id = thread.thread_id;
+    assert_eq!(sent.len(), 3, "{sent:#?}");
+    assert_eq!(sent[0].0, "POST /threads");
+    assert_eq!(
+        sent[0].1["ttl"],
+        json!({"ttl": 60.0, "strategy": "delete"}),
+        "a number of minutes deletes the thread, as in the Python SDK"
+    );
+    assert_eq!(sent[1].0, format!("GET /threads/{id}?include=ttl"));
+    assert_eq!(sent[2].0, format!("PATCH /threads/{id}"));
+    assert_eq!(
+        sent[2].1,
+        json!({"ttl": {"ttl": 30.0, "strategy": "keep_latest"}}),
+        "only the time to live is sent"
+    );
 }
 
 #[tokio::test]
@@ -294,17 +333,30 @@ async fn copy_and_prune() {
     assert!(gone.is_not_found(), "{gone}");
     assert!(client.threads().get(thread.thread_id).await.is_ok());
 
-    // The in-memory server does not implement `keep_latest`; its refusal shows the strategy
-    // was sent.
+    // `keep_latest` keeps the thread (pruning its checkpoints); without the strategy the
+    // server would delete it. The in-memory server refuses `keep_latest`, and says so.
     match client
         .threads()
         .prune([thread.thread_id.to_string()])
         .strategy(Strategy::KeepLatest)
         .await
     {
-        Ok(pruned) => assert_eq!(pruned.pruned_count, 1),
-        Err(e) => assert!(e.to_string().contains("keep_latest"), "{e}"),
+        Ok(pruned) => {
+            assert_eq!(pruned.pruned_count, 1);
+            let kept = client.threads().get_state(thread.thread_id).await.unwrap();
+            assert_eq!(kept.values, original.values, "kept, with its latest state");
+        }
+        Err(e) => assert!(
+            e.status().map(|s| s.as_u16()) == Some(422)
+                && e.to_string()
+                    .contains("keep_latest strategy is not supported"),
+            "{e}"
+        ),
     }
+    assert!(
+        client.threads().get(thread.thread_id).await.is_ok(),
+        "not deleted"
+    );
 }
 
 #[tokio::test]

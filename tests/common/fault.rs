@@ -1,6 +1,7 @@
 //! A TCP proxy between a client and the real server that injects one fault (a cut of one
 //! connection after a given number of response bytes) and records where it fell: in the
-//! response's headers, in its body, or after it. A fault test counts only the runs whose cut
+//! response's headers, in its body, or after it. Without a fault it is a recording relay: a
+//! test can check what the client sent to the real server. A fault test counts only the runs whose cut
 //! really fell where the test means it to, so that a figure never counts a cut that missed.
 //!
 //! The proxy follows the HTTP/1.1 framing of every response it forwards (head, then a
@@ -127,6 +128,8 @@ struct Record {
     connections: usize,
     /// Per connection, the responses forwarded on it.
     responses: Vec<Vec<Response>>,
+    /// Per connection, the bytes the client sent.
+    sent: Vec<Vec<u8>>,
     cut: Option<CutReport>,
 }
 
@@ -154,6 +157,7 @@ impl Proxy {
                     let mut r = shared.lock().unwrap();
                     r.connections += 1;
                     r.responses.push(Vec::new());
+                    r.sent.push(Vec::new());
                     r.connections - 1
                 };
                 let cut = cut
@@ -191,6 +195,56 @@ impl Proxy {
     pub fn responses(&self) -> Vec<Vec<Response>> {
         self.record.lock().unwrap().responses.clone()
     }
+
+    /// Every request the client sent, in order of connection: what went on the wire.
+    pub fn requests(&self) -> Vec<Request> {
+        let r = self.record.lock().unwrap();
+        r.sent.iter().flat_map(|bytes| requests(bytes)).collect()
+    }
+}
+
+/// A request as the client sent it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// `PATCH /threads/<id>?include=ttl`
+    pub line: String,
+    /// The header lines.
+    pub head: String,
+    /// The body (`Content-Length` framed, as the client sends JSON).
+    pub body: String,
+}
+
+impl Request {
+    /// The body as JSON (`null` when it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_default()
+    }
+}
+
+/// The requests in the bytes a client sent on one connection.
+fn requests(mut bytes: &[u8]) -> Vec<Request> {
+    let mut out = Vec::new();
+    while let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+        let head = String::from_utf8_lossy(&bytes[..end]).to_string();
+        let length: usize = head
+            .lines()
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.trim()
+                    .eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse().ok())?
+            })
+            .unwrap_or(0);
+        let body_end = (end + 4 + length).min(bytes.len());
+        let (line, head) = head.split_once("\r\n").unwrap_or((&head, ""));
+        out.push(Request {
+            line: line.rsplit_once(' ').map_or(line, |(l, _)| l).to_string(),
+            head: head.to_string(),
+            body: String::from_utf8_lossy(&bytes[end + 4..body_end]).to_string(),
+        });
+        bytes = &bytes[body_end..];
+    }
+    out
 }
 
 async fn relay(
@@ -207,7 +261,10 @@ async fn relay(
         tokio::select! {
             read = client.read(&mut up) => match read {
                 Ok(0) | Err(_) => return,
-                Ok(n) => if server.write_all(&up[..n]).await.is_err() { return },
+                Ok(n) => {
+                    record.lock().unwrap().sent[index].extend_from_slice(&up[..n]);
+                    if server.write_all(&up[..n]).await.is_err() { return }
+                }
             },
             read = server.read(&mut down) => {
                 let n = match read {

@@ -35,3 +35,21 @@ pub async fn system_assistant(client: &Client, graph_id: &str) -> uuid::Uuid {
         .unwrap_or_else(|| panic!("no system assistant for {graph_id}"))
         .assistant_id
 }
+
+/// Polls `check` until it holds, failing the test after 30 s: for conditions the server
+/// reaches in its own time (a run that started, a thread that was deleted), instead of a sleep
+/// that guesses how long that takes.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not within 30 s: {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
