@@ -88,6 +88,13 @@ pub(crate) fn spawn(ctx: Arc<Ctx>, open: Open, tx: mpsc::Sender<FromConn>) -> Jo
     })
 }
 
+/// Hands `message` to the fan-out; an error when the fan-out is gone (the session closed).
+pub(crate) async fn tell(tx: &mpsc::Sender<FromConn>, message: FromConn) -> Result<(), ConnEnd> {
+    tx.send(message)
+        .await
+        .map_err(|_| ConnEnd::Retry("the session is closed".into()))
+}
+
 /// Whether an error status on the event stream is worth trying again: 408, 429 and server
 /// errors.
 pub(crate) fn connection_retryable(status: reqwest::StatusCode) -> bool {
@@ -156,14 +163,15 @@ async fn sse_events(ctx: &Ctx, open: &Open, tx: &mpsc::Sender<FromConn>) -> Conn
         Ok(r) => r,
         Err(e) => return classify(e),
     };
-    if tx
-        .send(FromConn::Opened {
+    if let Err(end) = tell(
+        tx,
+        FromConn::Opened {
             conn_id: open.conn_id,
-        })
-        .await
-        .is_err()
+        },
+    )
+    .await
     {
-        return ConnEnd::Retry("the session is closed".into());
+        return end;
     }
     let limit = transport.max_event_size;
     let mut decoder = sse::Decoder::new(limit, None);
@@ -174,12 +182,17 @@ async fn sse_events(ctx: &Ctx, open: &Open, tx: &mpsc::Sender<FromConn>) -> Conn
                 decoder.feed(&bytes);
                 while let Some(event) = decoder.next_event().map(|e| parse_frame(e.data)) {
                     let Some(event) = event else { continue };
-                    let message = FromConn::Event {
-                        conn_id: open.conn_id,
-                        event: Arc::new(event),
-                    };
-                    if tx.send(message).await.is_err() {
-                        return ConnEnd::Retry("the session is closed".into());
+                    let event = Arc::new(event);
+                    if let Err(end) = tell(
+                        tx,
+                        FromConn::Event {
+                            conn_id: open.conn_id,
+                            event,
+                        },
+                    )
+                    .await
+                    {
+                        return end;
                     }
                 }
                 if decoder.overflowed() {

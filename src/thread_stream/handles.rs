@@ -17,7 +17,7 @@ use super::{
     queue::{Fault, Shared},
     wire::{Delta, MessageEvent, Role},
 };
-use crate::{Error, Result, messages::ToolCall, messages::Usage};
+use crate::{Result, messages::ToolCall, messages::Usage};
 
 /// One message as a model writes it, live: its text and reasoning arrive as deltas, and once
 /// it finishes the whole message is there ([`finished`](Self::finished)).
@@ -222,21 +222,27 @@ impl MessageStream {
 
     /// The text deltas as they arrive, from the first one. Ends when the message does; an
     /// error if it failed.
-    pub fn text_deltas(&self) -> TextDeltas {
-        TextDeltas {
-            state: self.state.clone(),
-            reasoning: false,
-            next: 0,
-            done: false,
-        }
+    pub fn text_deltas(&self) -> Deltas<String> {
+        self.deltas(false)
     }
 
     /// The reasoning deltas as they arrive (models that show their reasoning).
-    pub fn reasoning_deltas(&self) -> TextDeltas {
-        TextDeltas {
-            reasoning: true,
-            ..self.text_deltas()
-        }
+    pub fn reasoning_deltas(&self) -> Deltas<String> {
+        self.deltas(true)
+    }
+
+    fn deltas(&self, reasoning: bool) -> Deltas<String> {
+        let state = self.state.clone();
+        Deltas::new(move |cx, next| {
+            state.poll(cx, |s| {
+                let text = if reasoning { &s.reasoning } else { &s.text };
+                match (text.delta(next), &s.end) {
+                    (Some(delta), _) => Some(Some(Ok(delta.to_string()))),
+                    (None, Some(end)) => Some(end.as_ref().err().map(|f| Err(f.to_error()))),
+                    (None, None) => None,
+                }
+            })
+        })
     }
 
     /// The whole text, once the message has finished.
@@ -258,8 +264,8 @@ impl MessageStream {
     /// The whole message, once it has finished.
     ///
     /// # Errors
-    /// [`Error::Run`] if the message or the run failed, [`Error::SessionClosed`] if the
-    /// session was closed first, [`Error::StreamLost`] if the connection could not be
+    /// [`Error::Run`](crate::Error::Run) if the message or the run failed, [`Error::SessionClosed`](crate::Error::SessionClosed) if the
+    /// session was closed first, [`Error::StreamLost`](crate::Error::StreamLost) if the connection could not be
     /// resumed.
     pub async fn finished(&self) -> Result<FinishedMessage> {
         poll_fn(|cx| {
@@ -361,39 +367,42 @@ pub struct FinishedMessage {
     pub blocks: Vec<Value>,
 }
 
-/// The text (or reasoning) deltas of one message ([`MessageStream::text_deltas`]).
-pub struct TextDeltas {
-    state: Arc<Shared<MessageState>>,
-    reasoning: bool,
+/// The deltas of one message's text or reasoning ([`MessageStream::text_deltas`]) or of a
+/// tool call's output ([`ToolCallStream::output_deltas`]), from the first, at the reader's
+/// own pace. It ends when the message (or tool call) does; with its error if it failed.
+pub struct Deltas<T> {
+    #[allow(clippy::type_complexity)]
+    read: Box<dyn Fn(&mut Context<'_>, usize) -> Poll<Option<Result<T>>> + Send + Sync>,
     next: usize,
     done: bool,
 }
 
-impl std::fmt::Debug for TextDeltas {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TextDeltas")
-            .field("reasoning", &self.reasoning)
-            .field("next", &self.next)
-            .finish()
+impl<T> Deltas<T> {
+    /// `read(cx, i)`: delta `i`, or the end (with the error that ended it), or `Pending`.
+    fn new(
+        read: impl Fn(&mut Context<'_>, usize) -> Poll<Option<Result<T>>> + Send + Sync + 'static,
+    ) -> Deltas<T> {
+        Deltas {
+            read: Box::new(read),
+            next: 0,
+            done: false,
+        }
     }
 }
 
-impl Stream for TextDeltas {
-    type Item = Result<String>;
+impl<T> std::fmt::Debug for Deltas<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deltas").field("next", &self.next).finish()
+    }
+}
+
+impl<T> Stream for Deltas<T> {
+    type Item = Result<T>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         if self.done {
             return Poll::Ready(None);
         }
-        let (next, reasoning) = (self.next, self.reasoning);
-        let item = self.state.poll(cx, |s| {
-            let text = if reasoning { &s.reasoning } else { &s.text };
-            match (text.delta(next), &s.end) {
-                (Some(delta), _) => Some(Some(Ok(delta.to_string()))),
-                (None, Some(Ok(()))) => Some(None),
-                (None, Some(Err(fault))) => Some(Some(Err(fault.to_error()))),
-                (None, None) => None,
-            }
-        });
+        let item = (self.read)(cx, self.next);
         match &item {
             Poll::Ready(Some(Ok(_))) => self.next += 1,
             Poll::Ready(_) => self.done = true,
@@ -506,20 +515,23 @@ impl ToolCallStream {
     }
 
     /// The output deltas the tool streams (`ToolRuntime.emit_output_delta`), from the first.
-    pub fn output_deltas(&self) -> OutputDeltas {
-        OutputDeltas {
-            state: self.state.clone(),
-            next: 0,
-            done: false,
-        }
+    pub fn output_deltas(&self) -> Deltas<Value> {
+        let state = self.state.clone();
+        Deltas::new(move |cx, next| {
+            state.poll(cx, |s| match (s.deltas.get(next), &s.end) {
+                (Some(delta), _) => Some(Some(Ok(delta.clone()))),
+                (None, Some(end)) => Some(end.as_ref().err().map(|f| Err(f.to_error()))),
+                (None, None) => None,
+            })
+        })
     }
 
     /// The output, once the tool has finished: the content of the `ToolMessage` a LangChain
     /// tool returns, else the output as sent.
     ///
     /// # Errors
-    /// [`Error::Run`] with the tool's error if it failed (or if the run ended first),
-    /// [`Error::SessionClosed`], [`Error::StreamLost`].
+    /// [`Error::Run`](crate::Error::Run) with the tool's error if it failed (or if the run ended first),
+    /// [`Error::SessionClosed`](crate::Error::SessionClosed), [`Error::StreamLost`](crate::Error::StreamLost).
     pub async fn output(&self) -> Result<Value> {
         poll_fn(|cx| {
             self.state.poll(cx, |s| {
@@ -551,46 +563,10 @@ fn tool_output(output: &Value) -> Value {
     }
 }
 
-/// The output deltas of one tool call ([`ToolCallStream::output_deltas`]).
-pub struct OutputDeltas {
-    state: Arc<Shared<ToolState>>,
-    next: usize,
-    done: bool,
-}
-
-impl std::fmt::Debug for OutputDeltas {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OutputDeltas")
-            .field("next", &self.next)
-            .finish()
-    }
-}
-
-impl Stream for OutputDeltas {
-    type Item = Result<Value>;
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if self.done {
-            return Poll::Ready(None);
-        }
-        let next = self.next;
-        let item = self.state.poll(cx, |s| match (s.deltas.get(next), &s.end) {
-            (Some(delta), _) => Some(Some(Ok(delta.clone()))),
-            (None, Some(Ok(_))) => Some(None),
-            (None, Some(Err(fault))) => Some(Some(Err::<Value, Error>(fault.to_error()))),
-            (None, None) => None,
-        });
-        match &item {
-            Poll::Ready(Some(Ok(_))) => self.next += 1,
-            Poll::Ready(_) => self.done = true,
-            Poll::Pending => {}
-        }
-        item
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
     use serde_json::json;
 
     fn msg(value: Value) -> MessageEvent {

@@ -90,7 +90,7 @@ mod scope;
 mod websocket;
 mod wire;
 
-pub use handles::{FinishedMessage, MessageStream, OutputDeltas, TextDeltas, ToolCallStream};
+pub use handles::{Deltas, FinishedMessage, MessageStream, ToolCallStream};
 pub use wire::{
     Channel, Checkpoint, CustomEvent, Delta, Event, EventData, InputRequest, Lifecycle,
     LifecycleStatus, MessageEvent, Method, ProtocolError, ProtocolErrorCode, Role, ToolEvent,

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::{self, Message, client::IntoClientRequest};
 
 use super::{
-    connection::{ConnEnd, Ctx, FromConn, Open, connection_retryable, event_of},
+    connection::{ConnEnd, Ctx, FromConn, Open, connection_retryable, event_of, tell},
     queue::Fault,
     wire::Answer,
 };
@@ -92,14 +92,15 @@ pub(crate) async fn events(ctx: &Ctx, open: &Open, tx: &mpsc::Sender<FromConn>) 
     }
     // The server replays the run's events before it answers the subscription: the
     // connection is open from here, and its events count from the first frame.
-    if tx
-        .send(FromConn::Opened {
+    if let Err(end) = tell(
+        tx,
+        FromConn::Opened {
             conn_id: open.conn_id,
-        })
-        .await
-        .is_err()
+        },
+    )
+    .await
     {
-        return ConnEnd::Retry("the session is closed".into());
+        return end;
     }
     let limit = ctx.client.transport().max_event_size;
     loop {
@@ -151,12 +152,17 @@ pub(crate) async fn events(ctx: &Ctx, open: &Open, tx: &mpsc::Sender<FromConn>) 
         let Some(event) = event_of(value) else {
             continue;
         };
-        let message = FromConn::Event {
-            conn_id: open.conn_id,
-            event: Arc::new(event),
-        };
-        if tx.send(message).await.is_err() {
-            return ConnEnd::Retry("the session is closed".into());
+        let event = Arc::new(event);
+        if let Err(end) = tell(
+            tx,
+            FromConn::Event {
+                conn_id: open.conn_id,
+                event,
+            },
+        )
+        .await
+        {
+            return end;
         }
     }
 }
