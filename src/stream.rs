@@ -192,7 +192,7 @@ impl<S: DeserializeOwned + Send + 'static> Stream for RunStream<S> {
                             return Poll::Pending;
                         }
                         Poll::Ready(Some(Ok(bytes))) => {
-                            session.parser.feed(&bytes);
+                            session.parser.feed(bytes);
                             this.state = State::Ready(session);
                         }
                         Poll::Ready(Some(Err(e))) => {
@@ -807,6 +807,7 @@ mod tests {
             name: b"custom",
             data: data.as_bytes(),
             id,
+            chunk: None,
         }
         .to_owned()
     }
