@@ -143,6 +143,12 @@ pub enum StreamTransport {
     /// A WebSocket on `/threads/{id}/stream/events` (the `websocket` feature). The
     /// handshake carries what the session's HTTP requests carry: the API key (on the
     /// server's origin only), the `User-Agent`, the client's and the session's headers.
+    ///
+    /// The pinned server ignores `since` on a WebSocket subscription and replays the
+    /// events of the run in progress instead (all the thread's events when no run is in
+    /// progress); repeats are dropped by `event_id` as on SSE, but a connection that drops
+    /// while one run ends and the next begins may miss the end of the first. SSE resumes
+    /// exactly from `since`.
     #[cfg(feature = "websocket")]
     WebSocket,
 }
