@@ -2,7 +2,7 @@
 //! it said. `cargo xtask demo` runs it against a local server it starts; point it at any
 //! server with `LANGGRAPH_API_URL` (and `LANGGRAPH_API_KEY` for a deployment).
 
-use langgraph_sdk::Client;
+use langgraph_sdk::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 

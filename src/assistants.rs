@@ -6,12 +6,13 @@ use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 
 use crate::{
-    Client, Page, Result, operations as ops,
+    Client, Page, RequestOptions, Result, operations as ops,
     raw::types::{
         self, Assistant, AssistantSelectField, AssistantSortBy, AssistantVersion, GraphSchema,
         IfExists, SortOrder, Subgraphs,
     },
-    request::{Invalid, awaitable, build, limit, to_map},
+    request::{Invalid, awaitable, build, limit, path_request, to_map, uuid},
+    request_options::request_options,
 };
 
 /// The assistants of a deployment: `client.assistants()`.
@@ -44,20 +45,14 @@ impl Assistants {
             client: self.client.clone(),
             body: types::AssistantCreate::builder().graph_id(graph_id.into()),
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
         }
     }
 
     /// The assistant with this id. A graph name also works: it names the graph's default
-    /// assistant.
-    ///
-    /// # Errors
-    /// [`Error::Api`](crate::Error::Api) with 404 when there is none.
-    pub async fn get(&self, assistant_id: impl Display) -> Result<Assistant> {
-        let id = assistant_id.to_string();
-        self.client
-            .transport()
-            .json(&ops::GET_ASSISTANT, &[&id], &[], None::<&()>)
-            .await
+    /// assistant. `.await` fails with [`Error::Api`](crate::Error::Api) 404 when there is none.
+    pub fn get(&self, assistant_id: impl Display) -> GetAssistant {
+        GetAssistant::new(self.client.clone(), assistant_id)
     }
 
     /// Changes an assistant. This creates a new version and makes it the latest; fields not
@@ -68,6 +63,7 @@ impl Assistants {
             assistant_id: assistant_id.to_string(),
             body: types::AssistantPatch::builder(),
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
         }
     }
 
@@ -77,6 +73,7 @@ impl Assistants {
             client: self.client.clone(),
             assistant_id: assistant_id.to_string(),
             delete_threads: false,
+            request: RequestOptions::default(),
         }
     }
 
@@ -89,6 +86,7 @@ impl Assistants {
             offset: 0,
             limit: 10,
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
             item: PhantomData,
         }
     }
@@ -99,71 +97,42 @@ impl Assistants {
             client: self.client.clone(),
             body: types::AssistantCountRequest::builder(),
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
         }
     }
 
-    /// The graph of an assistant (`{"nodes": [...], "edges": [...]}`); `xray` also draws
-    /// subgraphs, to the given depth.
-    ///
-    /// # Errors
-    /// As for any request.
-    pub async fn get_graph(&self, assistant_id: impl Display, xray: Option<XRay>) -> Result<Value> {
-        let id = assistant_id.to_string();
-        let query: Vec<(&str, String)> = match xray {
-            None => vec![],
-            Some(XRay::All) => vec![("xray", "true".into())],
-            Some(XRay::Depth(depth)) => vec![("xray", depth.to_string())],
-        };
-        self.client
-            .transport()
-            .json(&ops::GET_ASSISTANT_GRAPH, &[&id], &query, None::<&()>)
-            .await
+    /// The graph of an assistant (`{"nodes": [...], "edges": [...]}`); with
+    /// [`xray`](GetGraph::xray) also the subgraphs.
+    pub fn get_graph(&self, assistant_id: impl Display) -> GetGraph {
+        GetGraph {
+            client: self.client.clone(),
+            assistant_id: assistant_id.to_string(),
+            xray: None,
+            request: RequestOptions::default(),
+        }
     }
 
     /// The JSON schemas of the assistant's graph: input, output, state, config and context.
-    ///
-    /// # Errors
-    /// As for any request.
-    pub async fn get_schemas(&self, assistant_id: impl Display) -> Result<GraphSchema> {
-        let id = assistant_id.to_string();
-        self.client
-            .transport()
-            .json(&ops::GET_ASSISTANT_SCHEMAS, &[&id], &[], None::<&()>)
-            .await
+    pub fn get_schemas(&self, assistant_id: impl Display) -> GetSchemas {
+        GetSchemas::new(self.client.clone(), assistant_id)
     }
 
-    /// The schemas of the assistant's subgraphs, by namespace; only those under `namespace`
-    /// when given, and nested ones too with `recurse`.
-    ///
-    /// # Errors
-    /// As for any request.
-    pub async fn get_subgraphs(
-        &self,
-        assistant_id: impl Display,
-        namespace: Option<&str>,
-        recurse: bool,
-    ) -> Result<Subgraphs> {
-        let id = assistant_id.to_string();
-        let query = [("recurse", recurse.to_string())];
-        match namespace {
-            Some(ns) => {
-                let op = &ops::GET_ASSISTANT_SUBGRAPHS_BY_NAMESPACE;
-                self.client
-                    .transport()
-                    .json(op, &[&id, ns], &query, None::<&()>)
-                    .await
-            }
-            None => {
-                let op = &ops::GET_ASSISTANT_SUBGRAPHS;
-                self.client
-                    .transport()
-                    .json(op, &[&id], &query, None::<&()>)
-                    .await
-            }
+    /// The schemas of the assistant's subgraphs, by namespace: only those under a
+    /// [`namespace`](GetSubgraphs::namespace) when given, and nested ones too with
+    /// [`recurse`](GetSubgraphs::recurse).
+    pub fn get_subgraphs(&self, assistant_id: impl Display) -> GetSubgraphs {
+        GetSubgraphs {
+            client: self.client.clone(),
+            assistant_id: assistant_id.to_string(),
+            namespace: None,
+            recurse: false,
+            request: RequestOptions::default(),
         }
     }
 
-    /// The versions of an assistant, newest first.
+    /// The versions of an assistant, newest first; 10 per page unless
+    /// [`limit`](GetVersions::limit) says otherwise, or every version with
+    /// [`all`](GetVersions::all).
     pub fn get_versions(&self, assistant_id: impl Display) -> GetVersions {
         GetVersions {
             client: self.client.clone(),
@@ -172,26 +141,34 @@ impl Assistants {
             offset: 0,
             limit: 10,
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
         }
     }
 
-    /// Makes `version` the assistant's active version.
-    ///
-    /// # Errors
-    /// As for any request.
-    pub async fn set_latest(&self, assistant_id: impl Display, version: i64) -> Result<Assistant> {
-        let id = assistant_id.to_string();
-        let body = types::AssistantVersionChange {
-            version: Some(version),
-        };
-        self.client
-            .transport()
-            .json(&ops::SET_LATEST_ASSISTANT_VERSION, &[&id], &[], Some(&body))
-            .await
+    /// Makes `version` the assistant's active version; `.await` gives the assistant as it now
+    /// is.
+    pub fn set_latest(&self, assistant_id: impl Display, version: i64) -> SetLatestVersion {
+        SetLatestVersion {
+            client: self.client.clone(),
+            assistant_id: assistant_id.to_string(),
+            version,
+            request: RequestOptions::default(),
+        }
     }
 }
 
-/// How far [`Assistants::get_graph`] draws subgraphs.
+path_request! {
+    /// Builder of [`Assistants::get`]; `.await` it.
+    GetAssistant(assistant_id) -> Assistant = json(ops::GET_ASSISTANT)
+}
+
+path_request! {
+    /// Builder of [`Assistants::get_schemas`]; `.await` it.
+    GetSchemas(assistant_id) -> GraphSchema = json(ops::GET_ASSISTANT_SCHEMAS)
+}
+
+/// How far [`GetGraph::xray`] draws subgraphs: `true` (or [`XRay::All`]) for every level, a
+/// number for a depth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum XRay {
     /// Every level.
@@ -200,6 +177,134 @@ pub enum XRay {
     Depth(u32),
 }
 
+impl From<bool> for XRay {
+    /// `true` is every level, `false` none (depth 0).
+    fn from(all: bool) -> XRay {
+        if all { XRay::All } else { XRay::Depth(0) }
+    }
+}
+
+impl From<u32> for XRay {
+    fn from(depth: u32) -> XRay {
+        XRay::Depth(depth)
+    }
+}
+
+/// Builder of [`Assistants::get_graph`]; `.await` it for the graph as JSON.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct GetGraph {
+    client: Client,
+    assistant_id: String,
+    xray: Option<XRay>,
+    request: RequestOptions,
+}
+
+impl GetGraph {
+    /// Also draws the subgraphs: every level (`true`, [`XRay::All`]) or down to a depth
+    /// (`2`, [`XRay::Depth`]).
+    pub fn xray(mut self, xray: impl Into<XRay>) -> Self {
+        self.xray = Some(xray.into());
+        self
+    }
+
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Value> {
+        let query: Vec<(&str, String)> = match self.xray {
+            None => vec![],
+            Some(XRay::All) => vec![("xray", "true".into())],
+            Some(XRay::Depth(depth)) => vec![("xray", depth.to_string())],
+        };
+        let op = &ops::GET_ASSISTANT_GRAPH;
+        self.client
+            .transport()
+            .json(
+                op,
+                &[&self.assistant_id],
+                &query,
+                None::<&()>,
+                &self.request,
+            )
+            .await
+    }
+}
+awaitable!(GetGraph => Value);
+request_options!(GetGraph);
+
+/// Builder of [`Assistants::get_subgraphs`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct GetSubgraphs {
+    client: Client,
+    assistant_id: String,
+    namespace: Option<String>,
+    recurse: bool,
+    request: RequestOptions,
+}
+
+impl GetSubgraphs {
+    /// Only the subgraphs under this namespace (a node of the graph, e.g. `"child"`).
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// Also the subgraphs of subgraphs, at every depth.
+    pub fn recurse(mut self, recurse: bool) -> Self {
+        self.recurse = recurse;
+        self
+    }
+
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Subgraphs> {
+        let query = [("recurse", self.recurse.to_string())];
+        let transport = self.client.transport();
+        let id = self.assistant_id.as_str();
+        match &self.namespace {
+            Some(ns) => {
+                let op = &ops::GET_ASSISTANT_SUBGRAPHS_BY_NAMESPACE;
+                transport
+                    .json(op, &[id, ns], &query, None::<&()>, &self.request)
+                    .await
+            }
+            None => {
+                let op = &ops::GET_ASSISTANT_SUBGRAPHS;
+                transport
+                    .json(op, &[id], &query, None::<&()>, &self.request)
+                    .await
+            }
+        }
+    }
+}
+awaitable!(GetSubgraphs => Subgraphs);
+request_options!(GetSubgraphs);
+
+/// Builder of [`Assistants::set_latest`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct SetLatestVersion {
+    client: Client,
+    assistant_id: String,
+    version: i64,
+    request: RequestOptions,
+}
+
+impl SetLatestVersion {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Assistant> {
+        let body = types::AssistantVersionChange {
+            version: Some(self.version),
+        };
+        let op = &ops::SET_LATEST_ASSISTANT_VERSION;
+        self.client
+            .transport()
+            .json(op, &[&self.assistant_id], &[], Some(&body), &self.request)
+            .await
+    }
+}
+awaitable!(SetLatestVersion => Assistant);
+request_options!(SetLatestVersion);
+
 /// Builder of [`Assistants::create`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
 #[derive(Debug)]
@@ -207,6 +312,7 @@ pub struct CreateAssistant {
     client: Client,
     body: types::builder::AssistantCreate,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl CreateAssistant {
@@ -234,9 +340,12 @@ impl CreateAssistant {
         self
     }
 
-    /// The id to give the assistant (a UUID); the server picks one otherwise.
-    pub fn assistant_id(mut self, id: uuid::Uuid) -> Self {
-        self.body = self.body.assistant_id(Some(id));
+    /// The id to give the assistant (a UUID: a [`uuid::Uuid`] or its text); the server picks
+    /// one otherwise.
+    pub fn assistant_id(mut self, id: impl Display) -> Self {
+        if let Some(id) = self.invalid.check(uuid("assistant_id", id)) {
+            self.body = self.body.assistant_id(Some(id));
+        }
         self
     }
 
@@ -259,16 +368,18 @@ impl CreateAssistant {
         self
     }
 
-    async fn send(self) -> Result<Assistant> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Assistant> {
         self.invalid.into_result()?;
         let body: types::AssistantCreate = build("create assistant", self.body)?;
         self.client
             .transport()
-            .json(&ops::CREATE_ASSISTANT, &[], &[], Some(&body))
+            .json(&ops::CREATE_ASSISTANT, &[], &[], Some(&body), &self.request)
             .await
     }
 }
 awaitable!(CreateAssistant => Assistant);
+request_options!(CreateAssistant);
 
 /// Builder of [`Assistants::update`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
@@ -278,6 +389,7 @@ pub struct UpdateAssistant {
     assistant_id: String,
     body: types::builder::AssistantPatch,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl UpdateAssistant {
@@ -323,17 +435,19 @@ impl UpdateAssistant {
         self
     }
 
-    async fn send(self) -> Result<Assistant> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Assistant> {
         self.invalid.into_result()?;
         let body: types::AssistantPatch = build("update assistant", self.body)?;
         let op = &ops::UPDATE_ASSISTANT;
         self.client
             .transport()
-            .json(op, &[&self.assistant_id], &[], Some(&body))
+            .json(op, &[&self.assistant_id], &[], Some(&body), &self.request)
             .await
     }
 }
 awaitable!(UpdateAssistant => Assistant);
+request_options!(UpdateAssistant);
 
 /// Builder of [`Assistants::delete`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
@@ -342,6 +456,7 @@ pub struct DeleteAssistant {
     client: Client,
     assistant_id: String,
     delete_threads: bool,
+    request: RequestOptions,
 }
 
 impl DeleteAssistant {
@@ -352,7 +467,8 @@ impl DeleteAssistant {
         self
     }
 
-    async fn send(self) -> Result<()> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<()> {
         let query: Vec<(&str, String)> = if self.delete_threads {
             vec![("delete_threads", "true".into())]
         } else {
@@ -361,11 +477,18 @@ impl DeleteAssistant {
         let op = &ops::DELETE_ASSISTANT;
         self.client
             .transport()
-            .empty(op, &[&self.assistant_id], &query, None::<&()>)
+            .empty(
+                op,
+                &[&self.assistant_id],
+                &query,
+                None::<&()>,
+                &self.request,
+            )
             .await
     }
 }
 awaitable!(DeleteAssistant => ());
+request_options!(DeleteAssistant);
 
 /// Builder of [`Assistants::search`]; `.await` it for one page, or stream every match with
 /// [`all`](Self::all). The items are [`Assistant`]s, or JSON objects after
@@ -378,6 +501,7 @@ pub struct SearchAssistants<T = Assistant> {
     offset: u64,
     limit: u64,
     invalid: Invalid,
+    request: RequestOptions,
     item: PhantomData<fn() -> T>,
 }
 
@@ -393,6 +517,7 @@ impl SearchAssistants<Assistant> {
             offset: self.offset,
             limit: self.limit,
             invalid: self.invalid,
+            request: self.request,
             item: PhantomData,
         }
     }
@@ -431,6 +556,7 @@ impl<T: DeserializeOwned + Send + 'static> SearchAssistants<T> {
         self
     }
 }
+request_options!(impl[T] SearchAssistants<T>);
 crate::pagination::paged_search!(
     SearchAssistants,
     types::AssistantSearchRequest,
@@ -445,6 +571,7 @@ pub struct CountAssistants {
     client: Client,
     body: types::builder::AssistantCountRequest,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl CountAssistants {
@@ -468,16 +595,18 @@ impl CountAssistants {
         self
     }
 
-    async fn send(self) -> Result<u64> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<u64> {
         self.invalid.into_result()?;
         let body: types::AssistantCountRequest = build("count assistants", self.body)?;
         self.client
             .transport()
-            .json(&ops::COUNT_ASSISTANTS, &[], &[], Some(&body))
+            .json(&ops::COUNT_ASSISTANTS, &[], &[], Some(&body), &self.request)
             .await
     }
 }
 awaitable!(CountAssistants => u64);
+request_options!(CountAssistants);
 
 /// Builder of [`Assistants::get_versions`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
@@ -489,6 +618,7 @@ pub struct GetVersions {
     offset: u64,
     limit: u64,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl GetVersions {
@@ -512,7 +642,34 @@ impl GetVersions {
         self
     }
 
-    async fn send(self) -> Result<Page<AssistantVersion>> {
+    /// Every version, page after page, as a stream.
+    pub fn all(self) -> futures_util::stream::BoxStream<'static, Result<AssistantVersion>> {
+        let GetVersions {
+            client,
+            assistant_id,
+            body,
+            offset,
+            limit,
+            invalid,
+            request,
+        } = self;
+        let mut invalid = Some(invalid);
+        crate::pagination::all(offset, move |offset| {
+            let page = GetVersions {
+                client: client.clone(),
+                assistant_id: assistant_id.clone(),
+                body: body.clone(),
+                offset,
+                limit,
+                invalid: invalid.take().unwrap_or_default(),
+                request: request.clone(),
+            };
+            page.send()
+        })
+    }
+
+    /// Sends the request for one page (what `.await` does).
+    pub async fn send(self) -> Result<Page<AssistantVersion>> {
         self.invalid.into_result()?;
         let body: types::AssistantVersionsSearchRequest = build(
             "assistant versions",
@@ -521,14 +678,20 @@ impl GetVersions {
                 .offset(Some(self.offset)),
         )?;
         let op = &ops::SEARCH_ASSISTANT_VERSIONS;
-        let items: Vec<AssistantVersion> = self
-            .client
-            .transport()
-            .json(op, &[&self.assistant_id], &[], Some(&body))
-            .await?;
-        let more = items.len() as u64 >= self.limit;
-        let next = more.then_some(self.offset + items.len() as u64);
-        Ok(Page::new(items, next))
+        let transport = self.client.transport();
+        let builder = transport
+            .request(op, &[&self.assistant_id], &self.request)?
+            .json(&body);
+        let response = transport.send(op, builder).await?;
+        let headers = response.headers().clone();
+        let items = crate::transport::decode(op.id, response).await?;
+        Ok(Page::from_response(
+            items,
+            &headers,
+            self.offset,
+            self.limit,
+        ))
     }
 }
 awaitable!(GetVersions => Page<AssistantVersion>);
+request_options!(GetVersions);

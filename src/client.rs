@@ -1,15 +1,18 @@
-//! The [`Client`]: one per server, cheap to clone, shared by every resource.
+//! The [`Client`]: one per server, cheap to clone, shared by every resource; and the builders
+//! of its own calls ([`Client::info`], [`Client::health`]).
 
 use std::{fmt, sync::Arc, time::Duration};
 
 use reqwest::Url;
 
 use crate::{
-    ClientBuilder, Result,
+    ClientBuilder, RequestOptions, Result,
     assistants::Assistants,
     crons::Crons,
     operations as ops,
     raw::{self, types},
+    request::{awaitable, path_request},
+    request_options::request_options,
     runs::Runs,
     store::Store,
     threads::Threads,
@@ -132,29 +135,45 @@ impl Client {
     }
 
     /// The server's version and feature flags.
-    ///
-    /// # Errors
-    /// As for any request.
-    pub async fn info(&self) -> Result<types::ServerInfo> {
-        self.transport()
-            .json(&ops::GET_INFO, &[], &[], None::<&()>)
-            .await
+    pub fn info(&self) -> GetInfo {
+        GetInfo::new(self.clone())
     }
 
-    /// Checks that the server is up (`GET /ok`).
-    ///
-    /// # Errors
-    /// As for any request, and [`Error::Decode`](crate::Error::Decode) if the server does not
-    /// say it is healthy.
-    pub async fn health(&self) -> Result<()> {
+    /// Checks that the server is up (`GET /ok`): `.await` gives `Ok(())`, or the error (a
+    /// [`Error::Decode`](crate::Error::Decode) if the server answers that it is not healthy).
+    pub fn health(&self) -> CheckHealth {
+        CheckHealth {
+            client: self.clone(),
+            request: RequestOptions::default(),
+        }
+    }
+}
+
+path_request! {
+    /// Builder of [`Client::info`]; `.await` it.
+    GetInfo() -> types::ServerInfo = json(ops::GET_INFO)
+}
+
+/// Builder of [`Client::health`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct CheckHealth {
+    client: Client,
+    request: RequestOptions,
+}
+
+impl CheckHealth {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<()> {
         let health: types::HealthResponse = self
+            .client
             .transport()
-            .json(&ops::GET_HEALTH, &[], &[], None::<&()>)
+            .json(&ops::GET_HEALTH, &[], &[], None::<&()>, &self.request)
             .await?;
         if health.ok {
             Ok(())
         } else {
-            Err(crate::Error::decode(
+            Err(crate::Error::malformed(
                 ops::GET_HEALTH.id,
                 "the server is not healthy",
                 b"{\"ok\": false}",
@@ -162,6 +181,8 @@ impl Client {
         }
     }
 }
+awaitable!(CheckHealth => ());
+request_options!(CheckHealth);
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

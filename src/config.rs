@@ -194,9 +194,9 @@ type EnvReader = dyn Fn(&str) -> Option<String> + Send + Sync;
 ///     .build()?;
 /// # Ok::<(), langgraph_sdk::Error>(())
 /// ```
-#[derive(Clone)]
 pub struct ClientBuilder {
     url: Option<String>,
+    http: Option<reqwest::ClientBuilder>,
     key: KeySource,
     headers: Vec<(String, String)>,
     connect_timeout: Duration,
@@ -212,6 +212,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("url", &self.url.as_deref().map(redact_str))
+            .field("http", &self.http.is_some())
             .field("key", &self.key)
             .field(
                 "headers",
@@ -238,6 +239,7 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
             url: None,
+            http: None,
             key: KeySource::Env,
             headers: Vec::new(),
             connect_timeout: Duration::from_secs(5),
@@ -269,6 +271,33 @@ impl ClientBuilder {
             Some(clean) => KeySource::Explicit(ApiKey::new(clean)),
             None => KeySource::Disabled,
         };
+        self
+    }
+
+    /// Builds the HTTP client from `http`, a `reqwest::ClientBuilder` of yours: your TLS roots
+    /// and client certificate (mTLS), proxies, local address, DNS resolver, … One client (one
+    /// connection pool) is built from it, as without this.
+    ///
+    /// Over your settings this builder still sets what keeps the API key safe and the
+    /// timeouts documented: redirects are never followed (reqwest would re-send `x-api-key`
+    /// wherever they point), and its [`connect_timeout`](Self::connect_timeout),
+    /// [`read_timeout`](Self::read_timeout) and [`timeout`](Self::timeout) replace yours; so
+    /// do the headers set with [`header`](Self::header) and the `User-Agent` (set your own
+    /// with `header("user-agent", ..)`). The API key is added per request, to the server's
+    /// origin only, and retries and tracing work as with the default client.
+    ///
+    /// ```no_run
+    /// # fn demo(pem: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+    /// let ca = reqwest::Certificate::from_pem(pem)?;
+    /// let client = langgraph_sdk::Client::builder()
+    ///     .url("https://langgraph.internal")
+    ///     .http(reqwest::Client::builder().add_root_certificate(ca))
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn http(mut self, http: reqwest::ClientBuilder) -> Self {
+        self.http = Some(http);
         self
     }
 
@@ -381,9 +410,12 @@ impl ClientBuilder {
         if let Some(key) = &api_key {
             key.header_value()?;
         }
-        // Never follow a redirect: reqwest would re-send `x-api-key` (and a 307/308 body) to
-        // wherever it points. A 3xx becomes `Error::Redirect` (see `transport`).
-        let mut http = reqwest::Client::builder()
+        // Never follow a redirect, whatever a caller's builder says: reqwest would re-send
+        // `x-api-key` (and a 307/308 body) to wherever it points. A 3xx becomes
+        // `Error::Redirect` (see `transport`).
+        let mut http = self
+            .http
+            .unwrap_or_default()
             .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
             .connect_timeout(self.connect_timeout);

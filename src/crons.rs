@@ -28,10 +28,11 @@ use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value, json};
 
 use crate::{
-    Client, Error, Result, operations as ops,
+    Client, Error, RequestOptions, Result, operations as ops,
     raw::fields,
     raw::types::{self, Cron, CronSelectField, CronSortBy, SortOrder},
-    request::{Invalid, awaitable, build, to_json, to_map},
+    request::{Invalid, awaitable, build, path_request, to_json, to_map},
+    request_options::request_options,
     run_options::{RunBody, RunOptions, delegate_run_options},
 };
 
@@ -58,13 +59,13 @@ impl Crons {
     /// shared thread, or `on_disconnect`, say) fail with [`Error::InvalidInput`] before sending.
     pub fn create(
         &self,
-        assistant_id: impl Into<String>,
+        assistant_id: impl Display,
         schedule: impl Into<fields::CronCreate::schedule>,
     ) -> CreateCron {
         CreateCron::new(
             self.client.clone(),
             None,
-            assistant_id.into(),
+            assistant_id.to_string(),
             schedule.into(),
         )
     }
@@ -76,13 +77,13 @@ impl Crons {
     pub fn create_for_thread(
         &self,
         thread_id: impl Display,
-        assistant_id: impl Into<String>,
+        assistant_id: impl Display,
         schedule: impl Into<fields::ThreadCronCreate::schedule>,
     ) -> CreateCron {
         CreateCron::new(
             self.client.clone(),
             Some(thread_id.to_string()),
-            assistant_id.into(),
+            assistant_id.to_string(),
             schedule.into(),
         )
     }
@@ -107,31 +108,20 @@ impl Crons {
             client: self.client.clone(),
             cron_id: cron_id.to_string(),
             options: RunOptions::new(),
+            request: RequestOptions::default(),
         }
     }
 
-    /// Deletes a cron; runs it already started are not affected.
-    ///
-    /// # Errors
-    /// [`Error::Api`] with 404 when there is none.
-    pub async fn delete(&self, cron_id: impl Display) -> Result<()> {
-        let id = cron_id.to_string();
-        self.client
-            .transport()
-            .empty(&ops::DELETE_CRON, &[&id], &[], None::<&()>)
-            .await
+    /// Deletes a cron; runs it already started are not affected. `.await` fails with
+    /// [`Error::Api`] 404 when there is none.
+    pub fn delete(&self, cron_id: impl Display) -> DeleteCron {
+        DeleteCron::new(self.client.clone(), cron_id)
     }
 
-    /// The cron with this id (the Python SDK has no such call; the server does).
-    ///
-    /// # Errors
-    /// [`Error::Api`] with 404 when there is none.
-    pub async fn get(&self, cron_id: impl Display) -> Result<Cron> {
-        let id = cron_id.to_string();
-        self.client
-            .transport()
-            .json(&ops::GET_CRON, &[&id], &[], None::<&()>)
-            .await
+    /// The cron with this id (the Python SDK has no such call; the server does). `.await`
+    /// fails with [`Error::Api`] 404 when there is none.
+    pub fn get(&self, cron_id: impl Display) -> GetCron {
+        GetCron::new(self.client.clone(), cron_id)
     }
 
     /// Searches crons, newest first unless [`sort_by`](SearchCrons::sort_by) says otherwise;
@@ -144,6 +134,7 @@ impl Crons {
             offset: 0,
             limit: 10,
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
             item: PhantomData,
         }
     }
@@ -154,8 +145,19 @@ impl Crons {
             client: self.client.clone(),
             body: types::CronCountRequest::builder(),
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
         }
     }
+}
+
+path_request! {
+    /// Builder of [`Crons::get`]; `.await` it.
+    GetCron(cron_id) -> Cron = json(ops::GET_CRON)
+}
+
+path_request! {
+    /// Builder of [`Crons::delete`]; `.await` it.
+    DeleteCron(cron_id) -> () = empty(ops::DELETE_CRON)
 }
 
 /// Parses a filter id: the cron filters take UUIDs only (the server answers 422 for a graph
@@ -181,6 +183,7 @@ pub struct CreateCron {
     thread_id: Option<String>,
     assistant_id: String,
     options: RunOptions,
+    request: RequestOptions,
 }
 
 delegate_run_options!(CreateCron);
@@ -197,6 +200,7 @@ impl CreateCron {
             thread_id,
             assistant_id,
             options: RunOptions::new().with_field("schedule", Value::String(schedule)),
+            request: RequestOptions::default(),
         }
     }
 
@@ -231,7 +235,8 @@ impl CreateCron {
         self
     }
 
-    async fn send(self) -> Result<Cron> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Cron> {
         let (kind, op) = match self.thread_id {
             Some(_) => (RunBody::ThreadCron, &ops::CREATE_THREAD_CRON),
             None => (RunBody::Cron, &ops::CREATE_CRON),
@@ -240,11 +245,12 @@ impl CreateCron {
         let params: Vec<&str> = self.thread_id.as_deref().into_iter().collect();
         self.client
             .transport()
-            .json(op, &params, &[], Some(&body))
+            .json(op, &params, &[], Some(&body), &self.request)
             .await
     }
 }
 awaitable!(CreateCron => Cron);
+request_options!(CreateCron);
 
 /// Builder of [`Crons::update`]; `.await` it for the updated [`Cron`].
 ///
@@ -257,6 +263,7 @@ pub struct UpdateCron {
     client: Client,
     cron_id: String,
     options: RunOptions,
+    request: RequestOptions,
 }
 
 delegate_run_options!(UpdateCron);
@@ -307,16 +314,18 @@ impl UpdateCron {
         self
     }
 
-    async fn send(self) -> Result<Cron> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Cron> {
         let body = self.options.body(RunBody::CronPatch, None)?;
         let op = &ops::UPDATE_CRON;
         self.client
             .transport()
-            .json(op, &[&self.cron_id], &[], Some(&body))
+            .json(op, &[&self.cron_id], &[], Some(&body), &self.request)
             .await
     }
 }
 awaitable!(UpdateCron => Cron);
+request_options!(UpdateCron);
 
 // The setters' types are the generated field types (`raw::fields`), so a spec that changes one
 // fails to compile here instead of sending the old type. One builder serves both cron bodies
@@ -349,6 +358,7 @@ pub struct SearchCrons<T = Cron> {
     offset: u64,
     limit: u64,
     invalid: Invalid,
+    request: RequestOptions,
     item: PhantomData<fn() -> T>,
 }
 
@@ -364,6 +374,7 @@ impl SearchCrons<Cron> {
             offset: self.offset,
             limit: self.limit,
             invalid: self.invalid,
+            request: self.request,
             item: PhantomData,
         }
     }
@@ -414,6 +425,7 @@ impl<T: DeserializeOwned + Send + 'static> SearchCrons<T> {
     }
 }
 
+request_options!(impl[T] SearchCrons<T>);
 crate::pagination::paged_search!(
     SearchCrons,
     types::CronSearch,
@@ -428,6 +440,7 @@ pub struct CountCrons {
     client: Client,
     body: types::builder::CronCountRequest,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl CountCrons {
@@ -455,16 +468,18 @@ impl CountCrons {
         self
     }
 
-    async fn send(self) -> Result<u64> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<u64> {
         self.invalid.into_result()?;
         let body: types::CronCountRequest = build("count crons", self.body)?;
         self.client
             .transport()
-            .json(&ops::COUNT_CRONS, &[], &[], Some(&body))
+            .json(&ops::COUNT_CRONS, &[], &[], Some(&body), &self.request)
             .await
     }
 }
 awaitable!(CountCrons => u64);
+request_options!(CountCrons);
 
 #[cfg(test)]
 mod tests {

@@ -57,10 +57,14 @@ pub enum Error {
     Decode {
         /// The operation.
         operation: &'static str,
-        /// What the decoder said.
+        /// What the decoder said (with what was being decoded, e.g. the stream event).
         message: String,
         /// The start of the body (at most 1 KiB, lossily decoded).
         snippet: String,
+        /// The JSON error, when the body did not decode as JSON or into its type (`None` for
+        /// an answer that decoded but says something impossible, or is not UTF-8).
+        #[source]
+        source: Option<serde_json::Error>,
     },
     /// The server answered with a redirect (3xx), which is never followed: the API key and the
     /// request body are not sent anywhere but the configured server.
@@ -112,7 +116,7 @@ pub enum Error {
         /// The id of the last event delivered, to join the run from there yourself.
         last_event_id: Option<String>,
         /// The run, when known, to join or inspect.
-        run_id: Option<String>,
+        run_id: Option<uuid::Uuid>,
     },
     /// One event of a stream was larger than the configured limit
     /// ([`ClientBuilder::max_event_size`](crate::ClientBuilder::max_event_size)).
@@ -230,8 +234,34 @@ impl Error {
         }
     }
 
-    /// A decode error of `operation` with the start of `body`.
-    pub(crate) fn decode(
+    /// A JSON error decoding a response of `operation`, with the start of `body`.
+    pub(crate) fn decode(operation: &'static str, source: serde_json::Error, body: &[u8]) -> Error {
+        Error::Decode {
+            operation,
+            // A decoder quotes what it could not take (an unknown variant, say).
+            message: excerpt(&source.to_string()),
+            snippet: snippet(body),
+            source: Some(source),
+        }
+    }
+
+    /// [`decode`](Self::decode) of a part of the response (`context`, e.g. "`values` event").
+    pub(crate) fn decode_in(
+        operation: &'static str,
+        context: impl fmt::Display,
+        source: serde_json::Error,
+        body: &[u8],
+    ) -> Error {
+        Error::Decode {
+            operation,
+            message: excerpt(&format!("{context}: {source}")),
+            snippet: snippet(body),
+            source: Some(source),
+        }
+    }
+
+    /// A response of `operation` that decoded but cannot be right (or is not text).
+    pub(crate) fn malformed(
         operation: &'static str,
         message: impl fmt::Display,
         body: &[u8],
@@ -241,6 +271,7 @@ impl Error {
             // A decoder quotes what it could not take (an unknown variant, say).
             message: excerpt(&message.to_string()),
             snippet: snippet(body),
+            source: None,
         }
     }
 }
@@ -248,6 +279,50 @@ impl Error {
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Error {
         Error::Api(Box::new(e))
+    }
+}
+
+/// The raw layer's errors, so that `?` works in code that mixes [`raw`](crate::raw) and
+/// ergonomic calls. The raw client names no operation, so the errors name `"raw"`.
+///
+/// ```no_run
+/// # async fn demo(client: langgraph_sdk::Client) -> langgraph_sdk::Result<()> {
+/// let info = client.raw().get_info().send().await?;
+/// let threads = client.threads().search().limit(1).await?;
+/// # Ok(())
+/// # }
+/// ```
+impl<E: serde::Serialize + fmt::Debug> From<progenitor_client::Error<E>> for Error {
+    fn from(error: progenitor_client::Error<E>) -> Error {
+        use progenitor_client::Error as Raw;
+        const OPERATION: &str = "raw";
+        match error {
+            Raw::InvalidRequest(message) => Error::InvalidInput(message),
+            Raw::CommunicationError(e) | Raw::ResponseBodyError(e) => {
+                Error::from_reqwest(OPERATION, e)
+            }
+            Raw::InvalidUpgrade(e) => Error::Transport {
+                operation: OPERATION,
+                source: e,
+            },
+            Raw::ErrorResponse(response) => {
+                let status = response.status();
+                let request_id = response
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                let body = serde_json::to_vec(&*response).unwrap_or_default();
+                ApiError::new(OPERATION, status, request_id, &body).into()
+            }
+            Raw::InvalidResponsePayload(body, source) => Error::decode(OPERATION, source, &body),
+            Raw::UnexpectedResponse(response) => {
+                let status = response.status();
+                let request_id = crate::transport::request_id(&response);
+                ApiError::new(OPERATION, status, request_id, b"").into()
+            }
+            Raw::Custom(message) => Error::InvalidInput(message),
+        }
     }
 }
 
@@ -541,6 +616,44 @@ mod tests {
             Some("req-1".into()),
             body.as_bytes(),
         )
+    }
+
+    #[test]
+    fn raw_errors_convert() {
+        use progenitor_client::{Error as Raw, ResponseValue};
+        let err = Error::from(Raw::<()>::InvalidRequest("bad".into()));
+        assert!(
+            matches!(err, Error::InvalidInput(ref m) if m == "bad"),
+            "{err:?}"
+        );
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-request-id", "req-9".parse().unwrap());
+        let response = ResponseValue::new(
+            json!({"detail": "Thread not found"}),
+            StatusCode::NOT_FOUND,
+            headers,
+        );
+        let err = Error::from(Raw::ErrorResponse(response));
+        assert!(err.is_not_found(), "{err:?}");
+        let api = err.api().unwrap();
+        assert_eq!(api.message, "Thread not found");
+        assert_eq!(api.request_id.as_deref(), Some("req-9"));
+        let json_error = serde_json::from_slice::<Value>(b"{").unwrap_err();
+        let err = Error::from(Raw::<()>::InvalidResponsePayload("{".into(), json_error));
+        assert!(
+            matches!(
+                err,
+                Error::Decode {
+                    source: Some(_),
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(
+            std::error::Error::source(&err).is_some(),
+            "the JSON error is the source"
+        );
     }
 
     #[test]

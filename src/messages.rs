@@ -482,6 +482,7 @@ impl AccumulatedMessage {
             additional_kwargs: self.additional_kwargs.clone(),
             chunk_position: None,
             other: self.extra.clone(),
+            ..Message::default()
         }
     }
 
@@ -1026,8 +1027,14 @@ mod tests {
                 .is_empty()
         );
         assert!(
-            acc.push(&event(StreamPart::Updates(Map::new()), &[]))
-                .is_empty()
+            acc.push(&event(
+                StreamPart::Updates {
+                    updates: Map::new(),
+                    interrupts: Vec::new(),
+                },
+                &[],
+            ))
+            .is_empty()
         );
         assert!(acc.messages().is_empty());
     }

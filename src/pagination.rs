@@ -15,11 +15,17 @@ use crate::Result;
 pub struct Page<T> {
     items: Vec<T>,
     next_offset: Option<u64>,
+    total: Option<u64>,
 }
 
 impl<T> Page<T> {
+    #[cfg(test)]
     pub(crate) fn new(items: Vec<T>, next_offset: Option<u64>) -> Self {
-        Page { items, next_offset }
+        Page {
+            items,
+            next_offset,
+            total: None,
+        }
     }
 
     /// A page of `items` fetched at `offset` with `limit`: the server's `X-Pagination-Next`
@@ -30,10 +36,14 @@ impl<T> Page<T> {
         offset: u64,
         limit: u64,
     ) -> Self {
-        let from_header = headers
-            .get("x-pagination-next")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok());
+        let number = |name: &str| -> Option<u64> {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse().ok())
+        };
+        let from_header = number("x-pagination-next");
+        let total = number("x-pagination-total");
         let has_total = headers.contains_key("x-pagination-total");
         let guessed =
             (items.len() as u64 >= limit && limit > 0).then(|| offset + items.len() as u64);
@@ -43,7 +53,11 @@ impl<T> Page<T> {
         } else {
             from_header.or(guessed)
         };
-        Page { items, next_offset }
+        Page {
+            items,
+            next_offset,
+            total,
+        }
     }
 
     /// The items.
@@ -59,6 +73,12 @@ impl<T> Page<T> {
     /// The offset of the next page, if there may be one.
     pub fn next_offset(&self) -> Option<u64> {
         self.next_offset
+    }
+
+    /// How many items match in all, when the server says (`X-Pagination-Total`: the searches
+    /// of assistants, threads and crons do).
+    pub fn total(&self) -> Option<u64> {
+        self.total
     }
 }
 
@@ -115,7 +135,7 @@ where
 }
 
 /// The paging half of a search builder `$builder<T>` (fields `client`, `body` — a generated
-/// body builder with `limit` and `offset` —, `offset`, `limit`, `invalid`, `item`): the
+/// body builder with `limit` and `offset` —, `offset`, `limit`, `invalid`, `request`, `item`): the
 /// `limit`/`offset` setters, `all()`, and `.await` for one page.
 macro_rules! paged_search {
     ($builder:ident, $request:ty, $op:expr, $what:literal) => {
@@ -140,6 +160,7 @@ macro_rules! paged_search {
                     offset,
                     limit,
                     invalid,
+                    request,
                     item,
                 } = self;
                 let mut invalid = Some(invalid);
@@ -150,13 +171,15 @@ macro_rules! paged_search {
                         offset,
                         limit,
                         invalid: invalid.take().unwrap_or_default(),
+                        request: request.clone(),
                         item,
                     };
                     page.send()
                 })
             }
 
-            async fn send(self) -> $crate::Result<$crate::Page<T>> {
+            /// Sends the request for one page (what `.await` does).
+            pub async fn send(self) -> $crate::Result<$crate::Page<T>> {
                 self.invalid.into_result()?;
                 let body: $request = $crate::request::build(
                     $what,
@@ -167,7 +190,7 @@ macro_rules! paged_search {
                 let transport = self.client.transport();
                 let op = &$op;
                 let response = transport
-                    .send(op, transport.request(op, &[])?.json(&body))
+                    .send(op, transport.request(op, &[], &self.request)?.json(&body))
                     .await?;
                 let headers = response.headers().clone();
                 let items = $crate::transport::decode(op.id, response).await?;
@@ -215,9 +238,12 @@ mod tests {
             None
         );
         headers.insert("x-pagination-next", HeaderValue::from_static("5"));
+        let page = Page::from_response(vec![1, 2], &headers, 3, 2);
+        assert_eq!(page.next_offset(), Some(5));
+        assert_eq!(page.total(), Some(5));
         assert_eq!(
-            Page::from_response(vec![1, 2], &headers, 3, 2).next_offset(),
-            Some(5)
+            Page::from_response(vec![1], &HeaderMap::new(), 0, 2).total(),
+            None
         );
     }
 

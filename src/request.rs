@@ -15,8 +15,18 @@ use serde_json::{Map, Value};
 
 use crate::{Error, Result};
 
-/// Makes a builder with an `async fn send(self) -> Result<Output>` awaitable.
+/// Makes a builder with an `async fn send(self) -> Result<Output>` awaitable (generic
+/// builders: `awaitable!(impl[S: Bound] Builder<S> => Output<S>)`).
 macro_rules! awaitable {
+    (impl[$($generics:tt)*] $builder:ty => $output:ty) => {
+        impl<$($generics)*> ::std::future::IntoFuture for $builder {
+            type Output = $crate::Result<$output>;
+            type IntoFuture = ::futures_util::future::BoxFuture<'static, $crate::Result<$output>>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
     ($builder:ty => $output:ty) => {
         impl ::std::future::IntoFuture for $builder {
             type Output = $crate::Result<$output>;
@@ -28,6 +38,53 @@ macro_rules! awaitable {
     };
 }
 pub(crate) use awaitable;
+
+/// Declares the builder of a request that takes nothing but its path parameters (and the
+/// [`RequestOptions`](crate::RequestOptions)): `.await` it, or call `send()`.
+macro_rules! path_request {
+    (
+        $(#[$doc:meta])*
+        $name:ident($($param:ident),*) -> $output:ty = $kind:ident($op:path)
+    ) => {
+        $(#[$doc])*
+        #[must_use = "a request does nothing until it is awaited"]
+        #[derive(Debug)]
+        pub struct $name {
+            client: $crate::Client,
+            $($param: String,)*
+            request: $crate::RequestOptions,
+        }
+
+        impl $name {
+            pub(crate) fn new(
+                client: $crate::Client,
+                $($param: impl ::std::fmt::Display),*
+            ) -> Self {
+                $name {
+                    client,
+                    $($param: $param.to_string(),)*
+                    request: $crate::RequestOptions::default(),
+                }
+            }
+
+            /// Sends the request (what `.await` does).
+            ///
+            /// # Errors
+            /// As for any request: [`Error::Api`](crate::Error::Api) with the server's answer
+            /// (404 when there is no such resource), a transport error when there is none.
+            pub async fn send(self) -> $crate::Result<$output> {
+                let params: &[&str] = &[$(&self.$param),*];
+                self.client
+                    .transport()
+                    .$kind(&$op, params, &[], None::<&()>, &self.request)
+                    .await
+            }
+        }
+        $crate::request::awaitable!($name => $output);
+        $crate::request_options::request_options!($name);
+    };
+}
+pub(crate) use path_request;
 
 /// The first invalid input a builder was given, reported when it is awaited.
 #[derive(Debug, Default)]
@@ -409,19 +466,20 @@ pub(crate) fn limit(n: u64) -> Result<std::num::NonZeroU64> {
         .ok_or_else(|| Error::InvalidInput("`limit` must be at least 1".into()))
 }
 
+/// An id as the UUID a request body holds.
+pub(crate) fn uuid(what: &str, id: impl std::fmt::Display) -> Result<uuid::Uuid> {
+    let id = id.to_string();
+    uuid::Uuid::parse_str(&id)
+        .map_err(|e| Error::InvalidInput(format!("`{what}`: {id:?} is not a UUID: {e}")))
+}
+
 /// Ids as the UUIDs the request bodies hold; the first that is not one is reported.
 pub(crate) fn uuids<I>(what: &str, ids: I) -> Result<Vec<uuid::Uuid>>
 where
     I: IntoIterator,
     I::Item: std::fmt::Display,
 {
-    ids.into_iter()
-        .map(|id| {
-            let id = id.to_string();
-            uuid::Uuid::parse_str(&id)
-                .map_err(|e| Error::InvalidInput(format!("`{what}`: {id:?} is not a UUID: {e}")))
-        })
-        .collect()
+    ids.into_iter().map(|id| uuid(what, id)).collect()
 }
 
 #[cfg(test)]

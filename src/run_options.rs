@@ -37,6 +37,8 @@ pub enum StreamMode {
     Debug,
 }
 
+crate::stream::stream_modes!(StreamMode);
+
 impl StreamMode {
     /// The mode's name on the wire.
     pub fn as_str(self) -> &'static str {
@@ -286,9 +288,10 @@ run_option_setters! {
     /// LangSmith feedback keys to get signed feedback URLs for.
     pub fn feedback_keys(keys: impl IntoIterator<Item = String>) { Ok(json!(keys.into_iter().collect::<Vec<_>>())) }
 
-    /// What to stream (for `create`: what a later join can stream).
-    pub fn stream_mode(modes: impl IntoIterator<Item = crate::runs::StreamMode>) {
-        Ok(json!(modes.into_iter().map(StreamMode::as_str).collect::<Vec<_>>()))
+    /// What to stream (for `create`: what a later join can stream): one mode, or several
+    /// (`[StreamMode::MessagesTuple, StreamMode::Updates]`).
+    pub fn stream_mode(modes: impl crate::stream::StreamModes<crate::runs::StreamMode>) {
+        Ok(json!(modes.into_modes().into_iter().map(StreamMode::as_str).collect::<Vec<_>>()))
     }
 
     /// Also stream the events of subgraphs.

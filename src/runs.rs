@@ -8,15 +8,17 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::{
-    Client, Error, Page, Result, RunError,
+    Client, Error, Page, RequestOptions, Result, RunError,
     operations::{self as ops, Operation},
     pagination,
     raw::types::{Action, CancelRunsStatus, Run, RunSelectField, RunStatus},
-    request::awaitable,
+    request::{awaitable, path_request},
+    request_options::request_options,
     run_options::{RunBody, delegate_run_options},
-    stream::{self, ResumePoint, RunStream},
+    stream::{self, ResumePoint, RunStream, StreamModes},
     transport::{Transport, check},
 };
+use uuid::Uuid;
 
 pub use crate::run_options::{Command, Nodes, RunOptions, StreamMode};
 
@@ -31,12 +33,13 @@ pub struct Runs {
 }
 
 /// The ids of a run the server just created (from its `Content-Location`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RunCreated {
     /// The run.
-    pub run_id: String,
-    /// The thread it runs on (a temporary one for stateless runs).
-    pub thread_id: Option<String>,
+    pub run_id: Uuid,
+    /// The thread it runs on (a temporary one for stateless runs), when the server names it.
+    pub thread_id: Option<Uuid>,
 }
 
 impl RunCreated {
@@ -52,10 +55,10 @@ impl RunCreated {
             ),
             None => return None,
         };
-        let run_id = run.split('/').next().filter(|r| !r.is_empty())?.to_string();
+        let run_id = run.split('/').next()?.parse().ok()?;
         Some(RunCreated {
             run_id,
-            thread_id: thread.filter(|t| !t.is_empty()).map(str::to_string),
+            thread_id: thread.and_then(|t| t.parse().ok()),
         })
     }
 }
@@ -69,17 +72,17 @@ impl Runs {
 
     /// Starts a run of `assistant_id` (an assistant id or a graph name) on a thread, in the
     /// background; `.await` gives the created, pending [`Run`].
-    pub fn create(&self, thread_id: impl Display, assistant_id: impl Into<String>) -> CreateRun {
+    pub fn create(&self, thread_id: impl Display, assistant_id: impl Display) -> CreateRun {
         CreateRun::new(
             self.client.clone(),
             Some(thread_id.to_string()),
-            assistant_id.into(),
+            assistant_id.to_string(),
         )
     }
 
     /// Starts a stateless run in the background (on a temporary thread).
-    pub fn create_stateless(&self, assistant_id: impl Into<String>) -> CreateRun {
-        CreateRun::new(self.client.clone(), None, assistant_id.into())
+    pub fn create_stateless(&self, assistant_id: impl Display) -> CreateRun {
+        CreateRun::new(self.client.clone(), None, assistant_id.to_string())
     }
 
     /// Runs `assistant_id` on a thread and waits for its output: the thread's final values.
@@ -96,35 +99,35 @@ impl Runs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, thread_id: impl Display, assistant_id: impl Into<String>) -> WaitRun {
+    pub fn wait(&self, thread_id: impl Display, assistant_id: impl Display) -> WaitRun {
         WaitRun::new(
             self.client.clone(),
             Some(thread_id.to_string()),
-            assistant_id.into(),
+            assistant_id.to_string(),
         )
     }
 
     /// Runs `assistant_id` statelessly and waits for its output.
-    pub fn wait_stateless(&self, assistant_id: impl Into<String>) -> WaitRun {
-        WaitRun::new(self.client.clone(), None, assistant_id.into())
+    pub fn wait_stateless(&self, assistant_id: impl Display) -> WaitRun {
+        WaitRun::new(self.client.clone(), None, assistant_id.to_string())
     }
 
     /// Runs `assistant_id` on a thread and streams its events; `.await` opens the stream.
     /// Set what to stream with [`stream_mode`](StreamRun::stream_mode) (the server streams
     /// `values` by default), and [`stream_resumable`](StreamRun::stream_resumable) to have a
     /// dropped connection resumed without losing events.
-    pub fn stream(&self, thread_id: impl Display, assistant_id: impl Into<String>) -> StreamRun {
+    pub fn stream(&self, thread_id: impl Display, assistant_id: impl Display) -> StreamRun {
         StreamRun::new(
             self.client.clone(),
             Some(thread_id.to_string()),
-            assistant_id.into(),
+            assistant_id.to_string(),
         )
     }
 
     /// Runs `assistant_id` statelessly and streams its events. A stateless stream cannot be
     /// resumed: a dropped connection ends it with [`Error::StreamLost`].
-    pub fn stream_stateless(&self, assistant_id: impl Into<String>) -> StreamRun {
-        StreamRun::new(self.client.clone(), None, assistant_id.into())
+    pub fn stream_stateless(&self, assistant_id: impl Display) -> StreamRun {
+        StreamRun::new(self.client.clone(), None, assistant_id.to_string())
     }
 
     /// Streams the events of a run that is already going (or finished, for a resumable run,
@@ -138,31 +141,45 @@ impl Runs {
             last_event_id: None,
             replayed: None,
             cancel_on_disconnect: None,
+            request: RequestOptions::default(),
             output: PhantomData,
         }
     }
 
-    /// Starts several stateless background runs at once.
+    /// Starts several stateless background runs at once: one per `(assistant, options)` pair.
+    /// `.await` gives the created runs, or [`Error::InvalidInput`] for an empty batch or
+    /// options a stateless run does not take (before anything is sent).
     ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for an empty batch or options a stateless run does not take.
-    pub async fn create_batch<A: Into<String>>(
+    /// ```no_run
+    /// # async fn demo(client: langgraph_sdk::Client) -> langgraph_sdk::Result<()> {
+    /// use langgraph_sdk::runs::RunOptions;
+    /// use serde_json::json;
+    ///
+    /// let runs = client
+    ///     .runs()
+    ///     .create_batch([
+    ///         ("echo", RunOptions::new().input(json!({"text": "a"}))),
+    ///         ("echo", RunOptions::new().input(json!({"text": "b"}))),
+    ///     ])
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_batch<A: Display>(
         &self,
         runs: impl IntoIterator<Item = (A, RunOptions)>,
-    ) -> Result<Vec<Run>> {
+    ) -> CreateBatch {
         let bodies = runs
             .into_iter()
             .map(|(assistant, options)| {
-                options.body(RunBody::CreateStateless, Some(&assistant.into()))
+                options.body(RunBody::CreateStateless, Some(&assistant.to_string()))
             })
-            .collect::<Result<Vec<_>>>()?;
-        if bodies.is_empty() {
-            return Err(Error::InvalidInput("a batch needs at least one run".into()));
+            .collect::<Result<Vec<_>>>();
+        CreateBatch {
+            client: self.client.clone(),
+            bodies,
+            request: RequestOptions::default(),
         }
-        self.client
-            .transport()
-            .json(&ops::CREATE_BATCH_RUNS, &[], &[], Some(&bodies))
-            .await
     }
 
     /// The runs of a thread, newest first; 10 per page unless [`limit`](ListRuns::limit) says
@@ -175,20 +192,14 @@ impl Runs {
             offset: 0,
             status: None,
             select: Vec::new(),
+            request: RequestOptions::default(),
             item: PhantomData,
         }
     }
 
-    /// A run.
-    ///
-    /// # Errors
-    /// [`Error::Api`] with 404 when there is none.
-    pub async fn get(&self, thread_id: impl Display, run_id: impl Display) -> Result<Run> {
-        let (thread, run) = (thread_id.to_string(), run_id.to_string());
-        self.client
-            .transport()
-            .json(&ops::GET_RUN, &[&thread, &run], &[], None::<&()>)
-            .await
+    /// A run; `.await` fails with [`Error::Api`] 404 when there is none.
+    pub fn get(&self, thread_id: impl Display, run_id: impl Display) -> GetRun {
+        GetRun::new(self.client.clone(), thread_id, run_id)
     }
 
     /// Cancels a run; with [`wait`](CancelRun::wait), also waits until it has stopped.
@@ -199,6 +210,7 @@ impl Runs {
             run_id: run_id.to_string(),
             wait: false,
             action: None,
+            request: RequestOptions::default(),
         }
     }
 
@@ -211,6 +223,7 @@ impl Runs {
             run_ids: Vec::new(),
             status: None,
             action: None,
+            request: RequestOptions::default(),
         }
     }
 
@@ -220,22 +233,57 @@ impl Runs {
             client: self.client.clone(),
             thread_id: thread_id.to_string(),
             run_id: run_id.to_string(),
+            request: RequestOptions::default(),
             output: PhantomData,
         }
     }
 
     /// Deletes a finished run.
-    ///
-    /// # Errors
-    /// As for any request.
-    pub async fn delete(&self, thread_id: impl Display, run_id: impl Display) -> Result<()> {
-        let (thread, run) = (thread_id.to_string(), run_id.to_string());
+    pub fn delete(&self, thread_id: impl Display, run_id: impl Display) -> DeleteRun {
+        DeleteRun::new(self.client.clone(), thread_id, run_id)
+    }
+}
+
+path_request! {
+    /// Builder of [`Runs::get`]; `.await` it.
+    GetRun(thread_id, run_id) -> Run = json(ops::GET_RUN)
+}
+
+path_request! {
+    /// Builder of [`Runs::delete`]; `.await` it.
+    DeleteRun(thread_id, run_id) -> () = empty(ops::DELETE_RUN)
+}
+
+/// Builder of [`Runs::create_batch`]; `.await` it for the created runs.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct CreateBatch {
+    client: Client,
+    bodies: Result<Vec<Map<String, Value>>>,
+    request: RequestOptions,
+}
+
+impl CreateBatch {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Vec<Run>> {
+        let bodies = self.bodies?;
+        if bodies.is_empty() {
+            return Err(Error::InvalidInput("a batch needs at least one run".into()));
+        }
         self.client
             .transport()
-            .empty(&ops::DELETE_RUN, &[&thread, &run], &[], None::<&()>)
+            .json(
+                &ops::CREATE_BATCH_RUNS,
+                &[],
+                &[],
+                Some(&bodies),
+                &self.request,
+            )
             .await
     }
 }
+awaitable!(CreateBatch => Vec<Run>);
+request_options!(CreateBatch);
 
 /// Sends `body` to the threaded or stateless form of an operation.
 async fn start(
@@ -244,11 +292,12 @@ async fn start(
     (threaded, stateless): (&'static Operation, &'static Operation),
     body: &Map<String, Value>,
     on_run_created: Option<&OnRunCreated>,
+    options: &RequestOptions,
 ) -> Result<(&'static Operation, Response)> {
     let transport = client.transport();
     let (op, builder) = match thread_id {
-        Some(thread) => (threaded, transport.request(threaded, &[thread])?),
-        None => (stateless, transport.request(stateless, &[])?),
+        Some(thread) => (threaded, transport.request(threaded, &[thread], options)?),
+        None => (stateless, transport.request(stateless, &[], options)?),
     };
     let response = transport.send(op, builder.json(body)).await?;
     if let (Some(callback), Some(created)) = (on_run_created, RunCreated::from_response(&response))
@@ -266,6 +315,7 @@ pub struct CreateRun {
     assistant_id: String,
     options: RunOptions,
     on_run_created: Option<OnRunCreated>,
+    request: RequestOptions,
 }
 
 impl std::fmt::Debug for CreateRun {
@@ -288,6 +338,7 @@ impl CreateRun {
             assistant_id,
             options: RunOptions::new(),
             on_run_created: None,
+            request: RequestOptions::default(),
         }
     }
 
@@ -297,7 +348,8 @@ impl CreateRun {
         self
     }
 
-    async fn send(self) -> Result<Run> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Run> {
         let kind = if self.thread_id.is_some() {
             RunBody::Create
         } else {
@@ -311,12 +363,14 @@ impl CreateRun {
             ops,
             &body,
             self.on_run_created.as_ref(),
+            &self.request,
         )
         .await?;
         crate::transport::decode(op.id, response).await
     }
 }
 awaitable!(CreateRun => Run);
+request_options!(CreateRun);
 
 /// Builder of [`Runs::wait`] and [`Runs::wait_stateless`]; `.await` it for the output as JSON,
 /// or call [`output_as`](Self::output_as) first for a type of your own.
@@ -331,6 +385,7 @@ pub struct WaitRun<T = Value> {
     assistant_id: String,
     options: RunOptions,
     on_run_created: Option<OnRunCreated>,
+    request: RequestOptions,
     output: PhantomData<fn() -> T>,
 }
 
@@ -354,6 +409,7 @@ impl WaitRun<Value> {
             assistant_id,
             options: RunOptions::new(),
             on_run_created: None,
+            request: RequestOptions::default(),
             output: PhantomData,
         }
     }
@@ -366,6 +422,7 @@ impl WaitRun<Value> {
             assistant_id: self.assistant_id,
             options: self.options,
             on_run_created: self.on_run_created,
+            request: self.request,
             output: PhantomData,
         }
     }
@@ -378,7 +435,8 @@ impl WaitRun<Value> {
 }
 
 impl<T: DeserializeOwned> WaitRun<T> {
-    async fn send(self) -> Result<T> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<T> {
         let kind = if self.thread_id.is_some() {
             RunBody::Streaming
         } else {
@@ -392,20 +450,15 @@ impl<T: DeserializeOwned> WaitRun<T> {
             ops,
             &body,
             self.on_run_created.as_ref(),
+            &self.request,
         )
         .await?;
-        let value = read_result(self.client.transport(), op, response).await?;
+        let value = read_result(self.client.transport(), op, response, &self.request).await?;
         output(op.id, value)
     }
 }
-
-impl<T: DeserializeOwned + Send + 'static> std::future::IntoFuture for WaitRun<T> {
-    type Output = Result<T>;
-    type IntoFuture = futures_util::future::BoxFuture<'static, Result<T>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+awaitable!(impl[T: DeserializeOwned + Send + 'static] WaitRun<T> => T);
+request_options!(impl[T] WaitRun<T>);
 
 /// The output of a finished run, or its error.
 fn output<T: DeserializeOwned>(operation: &'static str, value: Value) -> Result<T> {
@@ -431,7 +484,12 @@ fn output<T: DeserializeOwned>(operation: &'static str, value: Value) -> Result<
 /// Reads a run's result. When the connection drops before the whole body arrived, fetches it
 /// again from the `Location` the server named (the run's join URL, same origin only), as often
 /// as the retry policy allows.
-async fn read_result(transport: &Transport, op: &Operation, response: Response) -> Result<Value> {
+async fn read_result(
+    transport: &Transport,
+    op: &Operation,
+    response: Response,
+    options: &RequestOptions,
+) -> Result<Value> {
     let location = response
         .headers()
         .get(reqwest::header::LOCATION)
@@ -451,10 +509,15 @@ async fn read_result(transport: &Transport, op: &Operation, response: Response) 
     let Some(location) = location else {
         return Err(error);
     };
-    rejoin(transport, location, error).await
+    rejoin(transport, location, error, options).await
 }
 
-async fn rejoin(transport: &Transport, location: Url, mut last: Error) -> Result<Value> {
+async fn rejoin(
+    transport: &Transport,
+    location: Url,
+    mut last: Error,
+    options: &RequestOptions,
+) -> Result<Value> {
     let op = &ops::JOIN_RUN;
     for retry in 0..transport.retry.max_retries.max(1) {
         tokio::time::sleep(transport.retry.backoff(retry)).await;
@@ -463,9 +526,8 @@ async fn rejoin(transport: &Transport, location: Url, mut last: Error) -> Result
             retry,
             "reconnecting to the run's result"
         );
-        let request = transport
-            .http
-            .get(location.clone())
+        let request = options
+            .apply(transport.http.get(location.clone()))?
             .build()
             .map_err(|e| Error::from_reqwest(op.id, e))?;
         let attempt = match transport.execute(op, request).await {
@@ -499,6 +561,7 @@ pub struct StreamRun<S = Value> {
     assistant_id: String,
     options: RunOptions,
     on_run_created: Option<OnRunCreated>,
+    request: RequestOptions,
     output: PhantomData<fn() -> S>,
 }
 
@@ -522,6 +585,7 @@ impl StreamRun<Value> {
             assistant_id,
             options: RunOptions::new(),
             on_run_created: None,
+            request: RequestOptions::default(),
             output: PhantomData,
         }
     }
@@ -534,6 +598,7 @@ impl StreamRun<Value> {
             assistant_id: self.assistant_id,
             options: self.options,
             on_run_created: self.on_run_created,
+            request: self.request,
             output: PhantomData,
         }
     }
@@ -546,7 +611,8 @@ impl StreamRun<Value> {
 }
 
 impl<S: DeserializeOwned + Send + 'static> StreamRun<S> {
-    async fn send(self) -> Result<RunStream<S>> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<RunStream<S>> {
         let kind = if self.thread_id.is_some() {
             RunBody::Streaming
         } else {
@@ -559,17 +625,17 @@ impl<S: DeserializeOwned + Send + 'static> StreamRun<S> {
         let (op, builder) = match &self.thread_id {
             Some(thread) => (
                 &ops::STREAM_RUN,
-                transport.request(&ops::STREAM_RUN, &[thread])?,
+                transport.request(&ops::STREAM_RUN, &[thread], &self.request)?,
             ),
             None => (
                 &ops::STREAM_STATELESS_RUN,
-                transport.request(&ops::STREAM_STATELESS_RUN, &[])?,
+                transport.request(&ops::STREAM_STATELESS_RUN, &[], &self.request)?,
             ),
         };
         let response = stream::open(&self.client, op, builder.json(&body)).await?;
         let created = RunCreated::from_response(&response);
-        if let (Some(callback), Some(created)) = (&self.on_run_created, &created) {
-            callback(created.clone());
+        if let (Some(callback), Some(created)) = (&self.on_run_created, created) {
+            callback(created);
         }
         let resume = if self.thread_id.is_none() {
             Err("a stateless run's stream cannot be resumed".to_string())
@@ -579,7 +645,10 @@ impl<S: DeserializeOwned + Send + 'static> StreamRun<S> {
             Err("the run was not created with `stream_resumable(true)`".to_string())
         };
         let (thread_id, run_id) = match created {
-            Some(c) => (c.thread_id.or(self.thread_id), Some(c.run_id)),
+            Some(c) => (
+                c.thread_id.map(|t| t.to_string()).or(self.thread_id),
+                Some(c.run_id.to_string()),
+            ),
             None => (self.thread_id, None),
         };
         let opened = stream::Opened {
@@ -591,18 +660,13 @@ impl<S: DeserializeOwned + Send + 'static> StreamRun<S> {
             last_event_id: None,
             replayed: None,
             endless: false,
+            request: self.request,
         };
         Ok(RunStream::new(self.client, opened))
     }
 }
-
-impl<S: DeserializeOwned + Send + 'static> std::future::IntoFuture for StreamRun<S> {
-    type Output = Result<RunStream<S>>;
-    type IntoFuture = futures_util::future::BoxFuture<'static, Result<RunStream<S>>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+awaitable!(impl[S: DeserializeOwned + Send + 'static] StreamRun<S> => RunStream<S>);
+request_options!(impl[S] StreamRun<S>);
 
 /// Builder of [`Runs::join_stream`]; `.await` it to open the stream.
 #[must_use = "a request does nothing until it is awaited"]
@@ -615,6 +679,7 @@ pub struct JoinStream<S = Value> {
     last_event_id: Option<String>,
     replayed: Option<(String, usize)>,
     cancel_on_disconnect: Option<bool>,
+    request: RequestOptions,
     output: PhantomData<fn() -> S>,
 }
 
@@ -629,15 +694,17 @@ impl JoinStream<Value> {
             last_event_id: self.last_event_id,
             replayed: self.replayed,
             cancel_on_disconnect: self.cancel_on_disconnect,
+            request: self.request,
             output: PhantomData,
         }
     }
 }
 
 impl<S: DeserializeOwned + Send + 'static> JoinStream<S> {
-    /// Only these modes (of those the run was created with); all of them by default.
-    pub fn stream_mode(mut self, modes: impl IntoIterator<Item = StreamMode>) -> Self {
-        self.stream_mode = modes.into_iter().collect();
+    /// Only this mode or these modes (of those the run was created with); all of them by
+    /// default.
+    pub fn stream_mode(mut self, modes: impl StreamModes<StreamMode>) -> Self {
+        self.stream_mode = modes.into_modes();
         self
     }
 
@@ -664,7 +731,8 @@ impl<S: DeserializeOwned + Send + 'static> JoinStream<S> {
         self
     }
 
-    async fn send(self) -> Result<RunStream<S>> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<RunStream<S>> {
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(cancel) = self.cancel_on_disconnect {
             query.push(("cancel_on_disconnect", cancel.to_string()));
@@ -681,7 +749,7 @@ impl<S: DeserializeOwned + Send + 'static> JoinStream<S> {
         let mut builder = self
             .client
             .transport()
-            .request(op, &[&self.thread_id, &self.run_id])?
+            .request(op, &[&self.thread_id, &self.run_id], &self.request)?
             .query(&query);
         if let Some(id) = &self.last_event_id {
             builder = builder.header("Last-Event-ID", id);
@@ -699,18 +767,13 @@ impl<S: DeserializeOwned + Send + 'static> JoinStream<S> {
             last_event_id: self.last_event_id,
             replayed: self.replayed,
             endless: false,
+            request: self.request,
         };
         Ok(RunStream::new(self.client, opened))
     }
 }
-
-impl<S: DeserializeOwned + Send + 'static> std::future::IntoFuture for JoinStream<S> {
-    type Output = Result<RunStream<S>>;
-    type IntoFuture = futures_util::future::BoxFuture<'static, Result<RunStream<S>>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+awaitable!(impl[S: DeserializeOwned + Send + 'static] JoinStream<S> => RunStream<S>);
+request_options!(impl[S] JoinStream<S>);
 
 /// Builder of [`Runs::join`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
@@ -719,6 +782,7 @@ pub struct JoinRun<T = Value> {
     client: Client,
     thread_id: String,
     run_id: String,
+    request: RequestOptions,
     output: PhantomData<fn() -> T>,
 }
 
@@ -729,29 +793,25 @@ impl JoinRun<Value> {
             client: self.client,
             thread_id: self.thread_id,
             run_id: self.run_id,
+            request: self.request,
             output: PhantomData,
         }
     }
 }
 
 impl<T: DeserializeOwned> JoinRun<T> {
-    async fn send(self) -> Result<T> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<T> {
         let op = &ops::JOIN_RUN;
         let transport = self.client.transport();
-        let request = transport.request(op, &[&self.thread_id, &self.run_id])?;
+        let request = transport.request(op, &[&self.thread_id, &self.run_id], &self.request)?;
         let response = transport.send(op, request).await?;
-        let value = read_result(transport, op, response).await?;
+        let value = read_result(transport, op, response, &self.request).await?;
         output(op.id, value)
     }
 }
-
-impl<T: DeserializeOwned + Send + 'static> std::future::IntoFuture for JoinRun<T> {
-    type Output = Result<T>;
-    type IntoFuture = futures_util::future::BoxFuture<'static, Result<T>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+awaitable!(impl[T: DeserializeOwned + Send + 'static] JoinRun<T> => T);
+request_options!(impl[T] JoinRun<T>);
 
 /// Builder of [`Runs::list`]; `.await` it for one page, or stream every run with
 /// [`all`](Self::all).
@@ -764,6 +824,7 @@ pub struct ListRuns<T = Run> {
     offset: u64,
     status: Option<RunStatus>,
     select: Vec<RunSelectField>,
+    request: RequestOptions,
     item: PhantomData<fn() -> T>,
 }
 
@@ -780,6 +841,7 @@ impl ListRuns<Run> {
             offset: self.offset,
             status: self.status,
             select: fields.into_iter().collect(),
+            request: self.request,
             item: PhantomData,
         }
     }
@@ -813,6 +875,7 @@ impl<T: DeserializeOwned + Send + 'static> ListRuns<T> {
             offset,
             status,
             select,
+            request,
             item,
         } = self;
         pagination::all(offset, move |offset| {
@@ -823,13 +886,15 @@ impl<T: DeserializeOwned + Send + 'static> ListRuns<T> {
                 offset,
                 status,
                 select: select.clone(),
+                request: request.clone(),
                 item,
             };
             page.send()
         })
     }
 
-    async fn send(self) -> Result<Page<T>> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Page<T>> {
         if self.limit == 0 {
             return Err(Error::InvalidInput("`limit` must be at least 1".into()));
         }
@@ -844,7 +909,12 @@ impl<T: DeserializeOwned + Send + 'static> ListRuns<T> {
         let op = &ops::LIST_RUNS;
         let transport = self.client.transport();
         let response = transport
-            .send(op, transport.request(op, &[&self.thread_id])?.query(&query))
+            .send(
+                op,
+                transport
+                    .request(op, &[&self.thread_id], &self.request)?
+                    .query(&query),
+            )
             .await?;
         let headers = response.headers().clone();
         let items = crate::transport::decode(op.id, response).await?;
@@ -857,13 +927,8 @@ impl<T: DeserializeOwned + Send + 'static> ListRuns<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> std::future::IntoFuture for ListRuns<T> {
-    type Output = Result<Page<T>>;
-    type IntoFuture = futures_util::future::BoxFuture<'static, Result<Page<T>>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+awaitable!(impl[T: DeserializeOwned + Send + 'static] ListRuns<T> => Page<T>);
+request_options!(impl[T] ListRuns<T>);
 
 /// The wire name of a generated enum value.
 fn json_str(value: &impl serde::Serialize) -> String {
@@ -883,6 +948,7 @@ pub struct CancelRun {
     run_id: String,
     wait: bool,
     action: Option<Action>,
+    request: RequestOptions,
 }
 
 impl CancelRun {
@@ -900,7 +966,8 @@ impl CancelRun {
         self
     }
 
-    async fn send(self) -> Result<()> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<()> {
         let mut query = vec![("wait", if self.wait { "1" } else { "0" }.to_string())];
         if let Some(action) = self.action {
             query.push(("action", json_str(&action)));
@@ -908,17 +975,20 @@ impl CancelRun {
         let op = &ops::CANCEL_RUN;
         let transport = self.client.transport();
         let builder = transport
-            .request(op, &[&self.thread_id, &self.run_id])?
+            .request(op, &[&self.thread_id, &self.run_id], &self.request)?
             .query(&query);
         let response = transport.send(op, builder).await?;
         if response.status() == reqwest::StatusCode::ACCEPTED || !self.wait {
             return Ok(());
         }
         // The body ends when the run has stopped; a dropped connection is rejoined.
-        read_result(transport, op, response).await.map(drop)
+        read_result(transport, op, response, &self.request)
+            .await
+            .map(drop)
     }
 }
 awaitable!(CancelRun => ());
+request_options!(CancelRun);
 
 /// Builder of [`Runs::cancel_many`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
@@ -929,6 +999,7 @@ pub struct CancelRuns {
     run_ids: Vec<String>,
     status: Option<CancelRunsStatus>,
     action: Option<Action>,
+    request: RequestOptions,
 }
 
 impl CancelRuns {
@@ -956,7 +1027,8 @@ impl CancelRuns {
         self
     }
 
-    async fn send(self) -> Result<()> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<()> {
         // The server takes exactly one of the two forms; say which is wrong before sending.
         let body = match (&self.thread_id, self.run_ids.is_empty(), &self.status) {
             (Some(thread), false, None) => json!({"thread_id": thread, "run_ids": self.run_ids}),
@@ -974,11 +1046,12 @@ impl CancelRuns {
             .collect();
         self.client
             .transport()
-            .empty(&ops::CANCEL_RUNS, &[], &query, Some(&body))
+            .empty(&ops::CANCEL_RUNS, &[], &query, Some(&body), &self.request)
             .await
     }
 }
 awaitable!(CancelRuns => ());
+request_options!(CancelRuns);
 
 #[cfg(test)]
 mod tests {
@@ -994,28 +1067,30 @@ mod tests {
 
     #[test]
     fn content_location_names_the_run() {
+        let (t, r) = (Uuid::from_u128(1), Uuid::from_u128(2));
         assert_eq!(
-            created("/threads/t1/runs/r1"),
+            created(&format!("/threads/{t}/runs/{r}")),
             Some(RunCreated {
-                run_id: "r1".into(),
-                thread_id: Some("t1".into())
+                run_id: r,
+                thread_id: Some(t)
             })
         );
         assert_eq!(
-            created("/runs/r2"),
+            created(&format!("/runs/{r}/stream?x=1")),
             Some(RunCreated {
-                run_id: "r2".into(),
+                run_id: r,
                 thread_id: None
             })
         );
         assert_eq!(
-            created("/prefix/threads/t3/runs/r3"),
+            created(&format!("/prefix/threads/{t}/runs/{r}")),
             Some(RunCreated {
-                run_id: "r3".into(),
-                thread_id: Some("t3".into())
+                run_id: r,
+                thread_id: Some(t)
             })
         );
-        assert_eq!(created("/threads/t1"), None);
+        assert_eq!(created(&format!("/threads/{t}")), None);
+        assert_eq!(created("/threads/t1/runs/r1"), None, "ids are UUIDs");
     }
 
     #[test]

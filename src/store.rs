@@ -33,9 +33,10 @@ use futures_util::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Client, Error, Page, Result, operations as ops, pagination,
+    Client, Error, Page, RequestOptions, Result, operations as ops, pagination,
     raw::types::{self, Item},
     request::{Invalid, awaitable, to_map},
+    request_options::request_options,
 };
 
 /// The store of a deployment: `client.store()`.
@@ -77,6 +78,7 @@ impl Store {
                 ttl: None,
             },
             invalid,
+            request: RequestOptions::default(),
         }
     }
 
@@ -98,27 +100,30 @@ impl Store {
             key,
             refresh_ttl: None,
             invalid,
+            request: RequestOptions::default(),
         }
     }
 
     /// Deletes the item under `key` in `namespace`. Deleting an item that does not exist
-    /// succeeds too.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for an invalid namespace; otherwise as for any request.
-    pub async fn delete_item(
+    /// succeeds too; an invalid namespace fails with [`Error::InvalidInput`] before sending.
+    pub fn delete_item(
         &self,
         namespace: impl IntoIterator<Item = impl AsRef<str>>,
         key: impl Into<String>,
-    ) -> Result<()> {
-        let body = types::StoreDeleteRequest {
-            namespace: namespace_of("namespace", namespace, false)?,
-            key: key.into(),
-        };
-        self.client
-            .transport()
-            .empty(&ops::DELETE_ITEM, &[], &[], Some(&body))
-            .await
+    ) -> DeleteItem {
+        let mut invalid = Invalid::default();
+        let namespace = invalid
+            .check(namespace_of("namespace", namespace, false))
+            .unwrap_or_default();
+        DeleteItem {
+            client: self.client.clone(),
+            body: types::StoreDeleteRequest {
+                namespace,
+                key: key.into(),
+            },
+            invalid,
+            request: RequestOptions::default(),
+        }
     }
 
     /// Searches the items whose namespace starts with `namespace_prefix` (an empty prefix
@@ -143,6 +148,7 @@ impl Store {
             limit: 10,
             offset: 0,
             invalid,
+            request: RequestOptions::default(),
         }
     }
 
@@ -156,6 +162,7 @@ impl Store {
             limit: 100,
             offset: 0,
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
         }
     }
 }
@@ -210,6 +217,7 @@ pub struct PutItem {
     client: Client,
     body: types::StorePutRequest,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl PutItem {
@@ -243,15 +251,40 @@ impl PutItem {
         self
     }
 
-    async fn send(self) -> Result<()> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<()> {
         self.invalid.into_result()?;
         self.client
             .transport()
-            .empty(&ops::PUT_ITEM, &[], &[], Some(&self.body))
+            .empty(&ops::PUT_ITEM, &[], &[], Some(&self.body), &self.request)
             .await
     }
 }
 awaitable!(PutItem => ());
+request_options!(PutItem);
+
+/// Builder of [`Store::delete_item`]; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct DeleteItem {
+    client: Client,
+    body: types::StoreDeleteRequest,
+    invalid: Invalid,
+    request: RequestOptions,
+}
+
+impl DeleteItem {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<()> {
+        self.invalid.into_result()?;
+        self.client
+            .transport()
+            .empty(&ops::DELETE_ITEM, &[], &[], Some(&self.body), &self.request)
+            .await
+    }
+}
+awaitable!(DeleteItem => ());
+request_options!(DeleteItem);
 
 /// Builder of [`Store::get_item`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
@@ -262,6 +295,7 @@ pub struct GetItem {
     key: String,
     refresh_ttl: Option<bool>,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl GetItem {
@@ -271,7 +305,8 @@ impl GetItem {
         self
     }
 
-    async fn send(self) -> Result<Option<Item>> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Option<Item>> {
         self.invalid.into_result()?;
         // The server reads ONE `namespace` parameter and splits it on `.`.
         let mut query = vec![("namespace", self.namespace.join(".")), ("key", self.key)];
@@ -280,11 +315,12 @@ impl GetItem {
         }
         self.client
             .transport()
-            .json(&ops::GET_ITEM, &[], &query, None::<&()>)
+            .json(&ops::GET_ITEM, &[], &query, None::<&()>, &self.request)
             .await
     }
 }
 awaitable!(GetItem => Option<Item>);
+request_options!(GetItem);
 
 /// An item found by [`Store::search_items`]: the [`Item`] (which it dereferences to) and its
 /// relevance score.
@@ -327,6 +363,7 @@ pub struct SearchItems {
     limit: u64,
     offset: u64,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl SearchItems {
@@ -373,6 +410,7 @@ impl SearchItems {
             limit,
             offset,
             invalid,
+            request,
         } = self;
         let mut invalid = Some(invalid);
         pagination::all(offset, move |offset| {
@@ -382,12 +420,14 @@ impl SearchItems {
                 limit,
                 offset,
                 invalid: invalid.take().unwrap_or_default(),
+                request: request.clone(),
             };
             page.send()
         })
     }
 
-    async fn send(self) -> Result<Page<SearchItem>> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Page<SearchItem>> {
         self.invalid.into_result()?;
         let body = types::StoreSearchRequest {
             limit: Some(count("limit", self.limit, 1)?),
@@ -397,7 +437,7 @@ impl SearchItems {
         let transport = self.client.transport();
         let op = &ops::SEARCH_ITEMS;
         let response = transport
-            .send(op, transport.request(op, &[])?.json(&body))
+            .send(op, transport.request(op, &[], &self.request)?.json(&body))
             .await?;
         let headers = response.headers().clone();
         let found: SearchItemsResponse = crate::transport::decode(op.id, response).await?;
@@ -410,6 +450,7 @@ impl SearchItems {
     }
 }
 awaitable!(SearchItems => Page<SearchItem>);
+request_options!(SearchItems);
 
 /// Builder of [`Store::list_namespaces`]; `.await` it for one page of namespaces (each a list
 /// of labels), or stream them all with [`all`](Self::all).
@@ -421,6 +462,7 @@ pub struct ListNamespaces {
     limit: u64,
     offset: u64,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl ListNamespaces {
@@ -468,6 +510,7 @@ impl ListNamespaces {
             limit,
             offset,
             invalid,
+            request,
         } = self;
         let mut invalid = Some(invalid);
         pagination::all(offset, move |offset| {
@@ -477,12 +520,14 @@ impl ListNamespaces {
                 limit,
                 offset,
                 invalid: invalid.take().unwrap_or_default(),
+                request: request.clone(),
             };
             page.send()
         })
     }
 
-    async fn send(self) -> Result<Page<Vec<String>>> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Page<Vec<String>>> {
         self.invalid.into_result()?;
         let body = types::StoreListNamespacesRequest {
             limit: Some(count("limit", self.limit, 1)?),
@@ -492,7 +537,7 @@ impl ListNamespaces {
         let transport = self.client.transport();
         let op = &ops::LIST_NAMESPACES;
         let response = transport
-            .send(op, transport.request(op, &[])?.json(&body))
+            .send(op, transport.request(op, &[], &self.request)?.json(&body))
             .await?;
         let headers = response.headers().clone();
         let found: types::ListNamespaceResponse = crate::transport::decode(op.id, response).await?;
@@ -505,6 +550,7 @@ impl ListNamespaces {
     }
 }
 awaitable!(ListNamespaces => Page<Vec<String>>);
+request_options!(ListNamespaces);
 
 #[cfg(test)]
 mod tests {

@@ -21,15 +21,43 @@ use futures_util::{Stream, StreamExt, future::BoxFuture, stream::BoxStream};
 use reqwest::{Response, Url, header};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use uuid::Uuid;
 
 use crate::{
-    Client, Error, Result,
+    Client, Error, RequestOptions, Result,
     operations::{self as ops, Operation},
     sse::{self, OwnedEvent},
     stream_part::{Decoded, decode},
     transport::{check, expect_event_stream},
     types::RunStatus,
 };
+
+/// One stream mode or several, for the `stream_mode` setters: a mode
+/// (`StreamMode::Values`), or anything that iterates over modes (an array
+/// `[StreamMode::Values, StreamMode::Updates]`, a `Vec`, `slice.iter().copied()`). Implemented for [`StreamMode`](crate::runs::StreamMode) and
+/// [`ThreadStreamMode`](crate::threads::ThreadStreamMode).
+pub trait StreamModes<M> {
+    /// The modes, in order.
+    fn into_modes(self) -> Vec<M>;
+}
+
+/// Implements [`StreamModes`] for a mode type: one mode, and anything that iterates over modes
+/// (arrays, `Vec`s, `slice.iter().copied()`, …).
+macro_rules! stream_modes {
+    ($mode:ty) => {
+        impl $crate::stream::StreamModes<$mode> for $mode {
+            fn into_modes(self) -> Vec<$mode> {
+                vec![self]
+            }
+        }
+        impl<I: IntoIterator<Item = $mode>> $crate::stream::StreamModes<$mode> for I {
+            fn into_modes(self) -> Vec<$mode> {
+                self.into_iter().collect()
+            }
+        }
+    };
+}
+pub(crate) use stream_modes;
 
 /// What is known about a stream while it runs (shared: the session may be busy reconnecting
 /// when the caller asks).
@@ -44,9 +72,7 @@ struct Info {
 ///
 /// ```no_run
 /// # async fn demo(client: langgraph_sdk::Client, thread_id: uuid::Uuid) -> langgraph_sdk::Result<()> {
-/// use futures_util::TryStreamExt;
-/// use langgraph_sdk::runs::StreamMode;
-/// use langgraph_sdk::stream::StreamPart;
+/// use langgraph_sdk::prelude::*;
 /// use serde_json::json;
 ///
 /// let mut stream = client
@@ -58,7 +84,12 @@ struct Info {
 /// while let Some(event) = stream.try_next().await? {
 ///     match event.part {
 ///         StreamPart::Message { chunk, .. } => print!("{}", chunk.text()),
-///         StreamPart::Updates(update) => println!("\n{:?}", update.keys()),
+///         StreamPart::Updates { updates, interrupts } => {
+///             println!("\n{:?}", updates.keys());
+///             if !interrupts.is_empty() {
+///                 println!("the graph stopped for input: {:?}", interrupts[0].value);
+///             }
+///         }
 ///         _ => {}
 ///     }
 /// }
@@ -95,13 +126,15 @@ impl<S> std::fmt::Debug for RunStream<S> {
 
 impl<S> RunStream<S> {
     /// The run, once known (from the response headers or the `metadata` event).
-    pub fn run_id(&self) -> Option<String> {
-        self.info.lock().ok().and_then(|i| i.run_id.clone())
+    pub fn run_id(&self) -> Option<Uuid> {
+        let info = self.info.lock().ok()?;
+        info.run_id.as_deref()?.parse().ok()
     }
 
     /// The thread the run is on (a temporary one for stateless runs), when known.
-    pub fn thread_id(&self) -> Option<String> {
-        self.info.lock().ok().and_then(|i| i.thread_id.clone())
+    pub fn thread_id(&self) -> Option<Uuid> {
+        let info = self.info.lock().ok()?;
+        info.thread_id.as_deref()?.parse().ok()
     }
 
     /// The id of the last event delivered (resumable streams only).
@@ -240,6 +273,9 @@ pub(crate) struct Opened {
     /// Whether the stream goes on after a run ends (a thread stream): no `end` event is
     /// expected, and a close is always reconnected.
     pub endless: bool,
+    /// The caller's headers and timeout, for every request of the stream (reconnects, the
+    /// run status and error checks).
+    pub request: RequestOptions,
 }
 
 /// Where a run stream got to ([`RunStream::resume_point`]), for a later
@@ -397,6 +433,8 @@ struct Session<S> {
     parser: sse::Decoder,
     flow: Flow<S>,
     resume: std::result::Result<Url, String>,
+    /// The caller's headers and timeout, for every request after the first.
+    request: RequestOptions,
     /// The stream rejoined after the run ended, to replay what a cut swallowed.
     caught_up: bool,
     finished: bool,
@@ -468,6 +506,7 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
                 output: PhantomData,
             },
             resume: opened.resume,
+            request: opened.request,
             caught_up: false,
             finished: false,
         };
@@ -518,7 +557,7 @@ impl<S: DeserializeOwned> Flow<S> {
                     && let (Some(run_id), Ok(mut info)) = (&meta.run_id, self.info.lock())
                     && info.run_id.is_none()
                 {
-                    info.run_id = Some(run_id.clone());
+                    info.run_id = Some(run_id.to_string());
                 }
                 self.ended |= matches!(part.part, StreamPart::End) && !self.endless;
                 self.pending.push_back(Ok(part));
@@ -580,7 +619,7 @@ impl<S: DeserializeOwned> Session<S> {
             self.recover("the connection closed".into()).await;
             return;
         }
-        let status = Self::run_status(&self.client, &self.flow.info).await;
+        let status = Self::run_status(&self.client, &self.flow.info, &self.request).await;
         if matches!(status, Some(RunStatus::Pending | RunStatus::Running)) {
             self.recover("the connection closed while the run was still going".into())
                 .await;
@@ -623,7 +662,13 @@ impl<S: DeserializeOwned> Session<S> {
         let result: Result<Value> = self
             .client
             .transport()
-            .json(&ops::JOIN_RUN, &[&thread, &run], &[], None::<&()>)
+            .json(
+                &ops::JOIN_RUN,
+                &[&thread, &run],
+                &[],
+                None::<&()>,
+                &self.request,
+            )
             .await;
         let error = match result {
             Ok(value) => crate::RunError::in_result(&value),
@@ -635,14 +680,18 @@ impl<S: DeserializeOwned> Session<S> {
     }
 
     /// The run's status, when the thread and run are known (and the server answers).
-    async fn run_status(client: &Client, info: &Mutex<Info>) -> Option<RunStatus> {
+    async fn run_status(
+        client: &Client,
+        info: &Mutex<Info>,
+        options: &RequestOptions,
+    ) -> Option<RunStatus> {
         let (thread, run) = {
             let info = info.lock().ok()?;
             (info.thread_id.clone()?, info.run_id.clone()?)
         };
         let run: crate::types::Run = client
             .transport()
-            .json(&ops::GET_RUN, &[&thread, &run], &[], None::<&()>)
+            .json(&ops::GET_RUN, &[&thread, &run], &[], None::<&()>, options)
             .await
             .ok()?;
         Some(run.status)
@@ -657,7 +706,7 @@ impl<S: DeserializeOwned> Session<S> {
             .info
             .lock()
             .ok()
-            .and_then(|info| info.run_id.clone());
+            .and_then(|info| info.run_id.as_deref()?.parse().ok());
         self.flow.pending.push_back(Err(Error::StreamLost {
             operation: self.flow.op.id,
             reason,
@@ -711,9 +760,14 @@ impl<S: DeserializeOwned> Session<S> {
             self.flow.attempts += 1;
             let last_id = self.flow.cursor.resume_from();
             tracing::debug!(url = url.path(), attempt = self.flow.attempts, last_event_id = ?last_id, reason = %last_reason, "resuming stream");
-            let mut request = transport
-                .http
-                .get(url.clone())
+            let request = match self.request.apply(transport.http.get(url.clone())) {
+                Ok(request) => request,
+                Err(e) => {
+                    self.flow.pending.push_back(Err(e));
+                    return;
+                }
+            };
+            let mut request = request
                 .header(header::ACCEPT, "text/event-stream")
                 .header(header::CACHE_CONTROL, "no-store");
             if let Some(id) = &last_id {

@@ -3,14 +3,117 @@
 //! The server names each SSE event after its stream mode (`values`, `updates`, `messages`, …),
 //! with the subgraph it comes from appended (`updates|parent:<task>|child:<task>`). Each event
 //! becomes a [`StreamEvent`]: the [`StreamPart`] with its data decoded, the namespace as a list,
-//! and the event id.
+//! and the event id. Code that forwards or logs events without looking into them reads the
+//! generic view instead: [`StreamEvent::event`] (the name as sent) and [`StreamEvent::data`]
+//! (the data as JSON).
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 
 use crate::{Error, RunError, types::Interrupt};
 
-/// One event of a run stream.
+impl<S> StreamEvent<S> {
+    /// The stream mode of the event as the server names it (`values`, `updates`, `messages`,
+    /// `messages/partial`, `custom`, `metadata`, `end`, …), without the namespace.
+    pub fn mode(&self) -> &str {
+        match &self.part {
+            StreamPart::Metadata(_) => "metadata",
+            StreamPart::Values { .. } => "values",
+            StreamPart::Updates { .. } => "updates",
+            StreamPart::Message { .. } => "messages",
+            StreamPart::MessagesPartial(_) => "messages/partial",
+            StreamPart::MessagesComplete(_) => "messages/complete",
+            StreamPart::MessagesMetadata(_) => "messages/metadata",
+            StreamPart::Custom(_) => "custom",
+            StreamPart::Events(_) => "events",
+            StreamPart::Debug(_) => "debug",
+            StreamPart::Tasks(_) => "tasks",
+            StreamPart::Checkpoints(_) => "checkpoints",
+            StreamPart::Feedback(_) => "feedback",
+            StreamPart::End => "end",
+            StreamPart::Other { event, .. } => event.split('|').next().unwrap_or_default(),
+        }
+    }
+
+    /// The SSE event name as the server sent it: the mode, then the namespace
+    /// (`updates|parent:<task id>|child:<task id>`).
+    ///
+    /// ```
+    /// # fn demo(event: langgraph_sdk::stream::StreamEvent) -> langgraph_sdk::Result<()> {
+    /// // Forward every event as it came, whatever its mode.
+    /// println!("event: {}\ndata: {}\n", event.event(), event.data()?);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn event(&self) -> String {
+        let mut name = self.mode().to_string();
+        for part in &self.namespace {
+            name.push('|');
+            name.push_str(part);
+        }
+        name
+    }
+
+    /// The interrupts the event carries: those of a `values` event (the state's
+    /// `__interrupt__`) or an `updates` event; empty for every other event.
+    pub fn interrupts(&self) -> &[Interrupt] {
+        match &self.part {
+            StreamPart::Values { interrupts, .. } | StreamPart::Updates { interrupts, .. } => {
+                interrupts
+            }
+            _ => &[],
+        }
+    }
+}
+
+impl<S: Serialize> StreamEvent<S> {
+    /// The event's data as JSON, rebuilt from the typed part: the same JSON the server sent
+    /// (interrupts back under `__interrupt__`, `null` for `end`), except that a message
+    /// field the server left out reads as its empty value (`null`, `[]` or `{}`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when `S` (a type of yours, from `values_as`) does not
+    /// serialize.
+    pub fn data(&self) -> Result<Value, Error> {
+        fn json<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
+            crate::request::to_json("event data", value)
+        }
+        let with_interrupts =
+            |mut value: Value, interrupts: &[Interrupt]| -> Result<Value, Error> {
+                if !interrupts.is_empty()
+                    && let Value::Object(map) = &mut value
+                {
+                    map.insert("__interrupt__".into(), json(&interrupts)?);
+                }
+                Ok(value)
+            };
+        match &self.part {
+            StreamPart::Metadata(metadata) => json(metadata),
+            StreamPart::Values { values, interrupts } => with_interrupts(json(values)?, interrupts),
+            StreamPart::Updates {
+                updates,
+                interrupts,
+            } => with_interrupts(Value::Object(updates.clone()), interrupts),
+            StreamPart::Message { chunk, metadata } => json(&(chunk, metadata)),
+            StreamPart::MessagesPartial(messages) | StreamPart::MessagesComplete(messages) => {
+                json(messages)
+            }
+            StreamPart::MessagesMetadata(map) | StreamPart::Feedback(map) => {
+                Ok(Value::Object(map.clone()))
+            }
+            StreamPart::Custom(value)
+            | StreamPart::Events(value)
+            | StreamPart::Debug(value)
+            | StreamPart::Tasks(value)
+            | StreamPart::Checkpoints(value)
+            | StreamPart::Other { data: value, .. } => Ok(value.clone()),
+            StreamPart::End => Ok(Value::Null),
+        }
+    }
+}
+
+/// One event of a run stream: the typed [`part`](Self::part), and a generic view of it for
+/// code that forwards or logs events ([`event`](Self::event), [`data`](Self::data)).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StreamEvent<S = Value> {
@@ -39,11 +142,18 @@ pub enum StreamPart<S = Value> {
         /// The pending interrupts (`__interrupt__`), if the graph stopped for input.
         interrupts: Vec<Interrupt>,
     },
-    /// `updates` mode: what each node returned, by node.
-    Updates(Map<String, Value>),
-    /// The graph stopped for input (`interrupt()`); resume it with
+    /// `updates` mode: what each node returned, by node, and the interrupts raised.
+    ///
+    /// When the graph stops for input (`interrupt()`), the server sends an `updates` event with
+    /// only `__interrupt__`: it arrives here with empty `updates` and the `interrupts`, so code
+    /// that handles updates sees it. Resume with
     /// [`Command::resume`](crate::runs::Command::resume).
-    Interrupt(Vec<Interrupt>),
+    Updates {
+        /// What each node returned, by node name.
+        updates: Map<String, Value>,
+        /// The interrupts raised (`__interrupt__`), if the graph stopped for input.
+        interrupts: Vec<Interrupt>,
+    },
     /// `messages-tuple` mode: one chunk of a chat model's output, with the metadata of the node
     /// that produced it. Fold chunks into messages with
     /// [`MessageAccumulator`](crate::messages::MessageAccumulator).
@@ -87,13 +197,13 @@ pub enum StreamPart<S = Value> {
 #[non_exhaustive]
 pub struct RunMetadata {
     /// The run.
-    #[serde(default)]
-    pub run_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<uuid::Uuid>,
     /// The attempt (a run is retried after a worker failure).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt: Option<u64>,
     /// On a thread stream, `"run_done"` when a run has finished.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Anything else the server sends.
     #[serde(flatten)]
@@ -101,13 +211,16 @@ pub struct RunMetadata {
 }
 
 /// A chat message or message chunk, as LangChain serializes it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+///
+/// It serializes with the fields it was read with (a field the server left out stays out), so
+/// that a message passed on is the message received; a message built here has the fields
+/// LangChain always writes.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Message {
     /// The message id; every chunk of one message shares it.
     pub id: Option<String>,
     /// `AIMessageChunk`, `ai`, `human`, `tool`, `system`, …
-    #[serde(rename = "type")]
     pub kind: String,
     /// The content: a string, or a list of content blocks.
     pub content: Value,
@@ -117,7 +230,6 @@ pub struct Message {
     /// fragment).
     pub tool_call_chunks: Vec<Value>,
     /// Tool calls whose arguments did not parse (`{"name", "args", "id", "error"}`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub invalid_tool_calls: Vec<Value>,
     /// Token counts (`input_tokens`, `output_tokens`, `total_tokens`).
     pub usage_metadata: Option<Value>,
@@ -130,11 +242,136 @@ pub struct Message {
     /// Provider-specific fields (e.g. a legacy `function_call`).
     pub additional_kwargs: Map<String, Value>,
     /// `"last"` on the last chunk of a message, when the model says so.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_position: Option<String>,
     /// The other fields (`status` and `artifact` of a tool message, …).
-    #[serde(flatten)]
     pub other: Map<String, Value>,
+    /// The optional fields it was read with.
+    pub(crate) sent: Sent,
+}
+
+/// Which optional fields of a [`Message`] are written when it is serialized even when empty:
+/// those it was read with. Not part of its value: two messages that hold the same are equal.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sent(u16);
+
+impl Sent {
+    const ID: u16 = 1;
+    const TOOL_CALLS: u16 = 1 << 1;
+    const TOOL_CALL_CHUNKS: u16 = 1 << 2;
+    const INVALID_TOOL_CALLS: u16 = 1 << 3;
+    const USAGE_METADATA: u16 = 1 << 4;
+    const TOOL_CALL_ID: u16 = 1 << 5;
+    const NAME: u16 = 1 << 6;
+    const RESPONSE_METADATA: u16 = 1 << 7;
+    const ADDITIONAL_KWARGS: u16 = 1 << 8;
+    const CHUNK_POSITION: u16 = 1 << 9;
+    /// What LangChain writes for every message.
+    const LANGCHAIN: Sent = Sent(
+        Sent::ID
+            | Sent::TOOL_CALLS
+            | Sent::TOOL_CALL_CHUNKS
+            | Sent::USAGE_METADATA
+            | Sent::TOOL_CALL_ID
+            | Sent::NAME
+            | Sent::RESPONSE_METADATA
+            | Sent::ADDITIONAL_KWARGS,
+    );
+
+    fn has(self, field: u16) -> bool {
+        self.0 & field != 0
+    }
+}
+
+impl PartialEq for Sent {
+    fn eq(&self, _: &Sent) -> bool {
+        true
+    }
+}
+
+impl Default for Message {
+    fn default() -> Message {
+        Message {
+            id: None,
+            kind: String::new(),
+            content: Value::Null,
+            tool_calls: Vec::new(),
+            tool_call_chunks: Vec::new(),
+            invalid_tool_calls: Vec::new(),
+            usage_metadata: None,
+            tool_call_id: None,
+            name: None,
+            response_metadata: Map::new(),
+            additional_kwargs: Map::new(),
+            chunk_position: None,
+            other: Map::new(),
+            sent: Sent::LANGCHAIN,
+        }
+    }
+}
+
+impl Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let sent = self.sent;
+        let mut map = serializer.serialize_map(None)?;
+        if sent.has(Sent::ID) || self.id.is_some() {
+            map.serialize_entry("id", &self.id)?;
+        }
+        map.serialize_entry("type", &self.kind)?;
+        map.serialize_entry("content", &self.content)?;
+        let lists = [
+            ("tool_calls", Sent::TOOL_CALLS, &self.tool_calls),
+            (
+                "tool_call_chunks",
+                Sent::TOOL_CALL_CHUNKS,
+                &self.tool_call_chunks,
+            ),
+            (
+                "invalid_tool_calls",
+                Sent::INVALID_TOOL_CALLS,
+                &self.invalid_tool_calls,
+            ),
+        ];
+        for (key, field, list) in lists {
+            if sent.has(field) || !list.is_empty() {
+                map.serialize_entry(key, list)?;
+            }
+        }
+        if sent.has(Sent::USAGE_METADATA) || self.usage_metadata.is_some() {
+            map.serialize_entry("usage_metadata", &self.usage_metadata)?;
+        }
+        let texts = [
+            ("tool_call_id", Sent::TOOL_CALL_ID, &self.tool_call_id),
+            ("name", Sent::NAME, &self.name),
+            ("chunk_position", Sent::CHUNK_POSITION, &self.chunk_position),
+        ];
+        for (key, field, text) in texts {
+            if sent.has(field) || text.is_some() {
+                map.serialize_entry(key, text)?;
+            }
+        }
+        let maps = [
+            (
+                "response_metadata",
+                Sent::RESPONSE_METADATA,
+                &self.response_metadata,
+            ),
+            (
+                "additional_kwargs",
+                Sent::ADDITIONAL_KWARGS,
+                &self.additional_kwargs,
+            ),
+        ];
+        for (key, field, value) in maps {
+            if sent.has(field) || !value.is_empty() {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        for (key, value) in &self.other {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 /// A map key, borrowed from the input when it can be (serde's `Cow<str>` always allocates).
@@ -208,8 +445,25 @@ impl<'de> serde::de::Visitor<'de> for Fields {
         f.write_str("a message object")
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Box<Message>, A::Error> {
-        let mut m = Box::<Message>::default();
+        let mut m = Box::new(Message {
+            sent: Sent(0),
+            ..Message::default()
+        });
         while let Some(key) = map.next_key::<Key<'de>>()? {
+            let field = match key.as_str() {
+                "id" => Sent::ID,
+                "tool_calls" => Sent::TOOL_CALLS,
+                "tool_call_chunks" => Sent::TOOL_CALL_CHUNKS,
+                "invalid_tool_calls" => Sent::INVALID_TOOL_CALLS,
+                "usage_metadata" => Sent::USAGE_METADATA,
+                "tool_call_id" => Sent::TOOL_CALL_ID,
+                "name" => Sent::NAME,
+                "response_metadata" => Sent::RESPONSE_METADATA,
+                "additional_kwargs" => Sent::ADDITIONAL_KWARGS,
+                "chunk_position" => Sent::CHUNK_POSITION,
+                _ => 0,
+            };
+            m.sent.0 |= field;
             match key.as_str() {
                 "id" => m.id = map.next_value()?,
                 "type" => m.kind = map.next_value::<Option<String>>()?.unwrap_or_default(),
@@ -409,7 +663,7 @@ impl Typed<'_> {
     fn get<T: DeserializeOwned>(self) -> Result<T, Error> {
         let (operation, event, data) = (self.operation, self.event, self.data);
         serde_json::from_value(self.value)
-            .map_err(|e| Error::decode(operation, format!("`{event}` event: {e}"), data))
+            .map_err(|e| Error::decode_in(operation, format_args!("`{event}` event"), e, data))
     }
 }
 
@@ -439,7 +693,7 @@ pub(crate) fn decode<S: DeserializeOwned>(
             return Ok(Value::Null);
         }
         serde_json::from_slice(data)
-            .map_err(|e| Error::decode(operation, format!("`{event}` event: {e}"), data))
+            .map_err(|e| Error::decode_in(operation, format_args!("`{event}` event"), e, data))
     };
     let typed = |value: Value| Typed {
         operation,
@@ -460,11 +714,11 @@ pub(crate) fn decode<S: DeserializeOwned>(
             Ok(text) => text,
             Err(e) => {
                 let e = format!("`{event}` event: invalid UTF-8: {e}");
-                return Err(Error::decode(operation, e, data));
+                return Err(Error::malformed(operation, e, data));
             }
         };
         serde_json::from_str(text)
-            .map_err(|e| Error::decode(operation, format!("`{event}` event: {e}"), data))
+            .map_err(|e| Error::decode_in(operation, format_args!("`{event}` event"), e, data))
     }
     let part = match name {
         "metadata" => StreamPart::Metadata(direct(operation, event, data)?),
@@ -489,14 +743,14 @@ pub(crate) fn decode<S: DeserializeOwned>(
             }
         }
         "updates" => {
-            let mut update: Map<String, Value> = direct(operation, event, data)?;
-            match update.remove("__interrupt__") {
-                Some(list) if update.is_empty() => StreamPart::Interrupt(typed(list).get()?),
-                Some(list) => {
-                    update.insert("__interrupt__".into(), list);
-                    StreamPart::Updates(update)
-                }
-                None => StreamPart::Updates(update),
+            let mut updates: Map<String, Value> = direct(operation, event, data)?;
+            let interrupts = match updates.remove("__interrupt__") {
+                Some(list) => typed(list).get()?,
+                None => Vec::new(),
+            };
+            StreamPart::Updates {
+                updates,
+                interrupts,
             }
         }
         "messages" => {
@@ -557,7 +811,10 @@ mod tests {
             r#"{"step_one": {"trail": ["a"]}}"#,
         );
         assert_eq!(e.namespace, vec!["parent:1", "child:2"]);
-        assert!(matches!(e.part, StreamPart::Updates(ref m) if m.contains_key("step_one")));
+        assert!(
+            matches!(e.part, StreamPart::Updates { ref updates, .. } if updates.contains_key("step_one"))
+        );
+        assert_eq!(e.event(), "updates|parent:1|child:2");
         assert_eq!(e.id.as_deref(), Some("1-0"));
         assert!(part("values", "{}").namespace.is_empty());
     }
@@ -568,13 +825,25 @@ mod tests {
             "updates",
             r#"{"__interrupt__": [{"value": {"question": "ok?"}, "id": "i1"}]}"#,
         );
+        assert_eq!(e.interrupts()[0].id.as_deref(), Some("i1"));
         match e.part {
-            StreamPart::Interrupt(list) => {
-                assert_eq!(list[0].id.as_deref(), Some("i1"));
-                assert_eq!(list[0].value, json!({"question": "ok?"}));
+            StreamPart::Updates {
+                updates,
+                interrupts,
+            } => {
+                assert!(updates.is_empty(), "{updates:?}");
+                assert_eq!(interrupts[0].id.as_deref(), Some("i1"));
+                assert_eq!(interrupts[0].value, json!({"question": "ok?"}));
             }
-            other => panic!("{other:?}"),
+            other => panic!("an interrupt is an update: {other:?}"),
         }
+        let e = part(
+            "updates",
+            r#"{"ask": {"q": 1}, "__interrupt__": [{"value": "ok?", "id": "i3"}]}"#,
+        );
+        assert!(
+            matches!(e.part, StreamPart::Updates { ref updates, ref interrupts } if updates.contains_key("ask") && interrupts.len() == 1)
+        );
         let e = part(
             "values",
             r#"{"q": 1, "__interrupt__": [{"value": "ok?", "id": "i2"}]}"#,
@@ -644,6 +913,68 @@ mod tests {
         assert!(matches!(err, Error::Decode { .. }));
     }
 
+    /// What the server sends, one event per mode (recorded from `langgraph dev`); the generic
+    /// view gives back the same name and the same JSON.
+    #[test]
+    fn the_generic_view_gives_back_what_was_sent() {
+        let events = [
+            (
+                "metadata",
+                r#"{"run_id": "1f0c9d4e-7f1a-6c2e-8d3b-5a4f3e2d1c0b", "attempt": 1}"#,
+            ),
+            ("values", r#"{"text": "hi", "echo": "hi", "count": 1}"#),
+            (
+                "values",
+                r#"{"question": "why?", "__interrupt__": [{"value": {"question": "why?"}, "id": "9d2f"}]}"#,
+            ),
+            (
+                "updates",
+                r#"{"echo": {"echo": "hi", "count": 1, "user_id": null}}"#,
+            ),
+            (
+                "updates|child:93aa4bf4-1b84-610e-d162-59b5b32f6a1c",
+                r#"{"step_one": {"trail": ["one"]}}"#,
+            ),
+            (
+                "updates",
+                r#"{"__interrupt__": [{"value": {"question": "why?"}, "id": "9d2f"}]}"#,
+            ),
+            (
+                "messages",
+                r#"[{"content": "Hel", "additional_kwargs": {}, "response_metadata": {}, "type": "AIMessageChunk", "name": null, "id": "run--1", "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": null, "tool_call_chunks": []}, {"langgraph_step": 1, "langgraph_node": "model", "ls_model_name": "fake"}]"#,
+            ),
+            (
+                "messages/partial",
+                r#"[{"content": "Hel", "additional_kwargs": {}, "response_metadata": {}, "type": "ai", "name": null, "id": "m1", "tool_calls": [], "invalid_tool_calls": [], "usage_metadata": null}]"#,
+            ),
+            (
+                "messages/metadata",
+                r#"{"m1": {"metadata": {"langgraph_node": "model"}}}"#,
+            ),
+            ("custom", r#"{"progress": 50}"#),
+            ("custom", r#""plain text""#),
+            (
+                "tasks",
+                r#"{"id": "t1", "name": "echo", "input": {}, "triggers": ["start:echo"]}"#,
+            ),
+            ("debug", r#"{"step": 1, "type": "task"}"#),
+            ("checkpoints", r#"{"config": {}, "values": {}}"#),
+            ("feedback", r#"{"score": "https://x"}"#),
+            ("end", ""),
+            ("brand_new|ns:1", r#"{"x": [1, 2]}"#),
+        ];
+        for (name, data) in events {
+            let e = part(name, data);
+            assert_eq!(e.event(), name);
+            let sent: Value = if data.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(data).unwrap()
+            };
+            assert_eq!(e.data().unwrap(), sent, "{name}");
+        }
+    }
+
     #[test]
     fn chunk_metadata_reads_keys_on_demand() {
         let m: ChunkMetadata = serde_json::from_str(
@@ -702,7 +1033,7 @@ mod tests {
     #[test]
     fn every_mode_has_its_part() {
         assert!(
-            matches!(part("metadata", r#"{"run_id": "r", "attempt": 1}"#).part, StreamPart::Metadata(ref m) if m.run_id.as_deref() == Some("r"))
+            matches!(part("metadata", r#"{"run_id": "00000000-0000-0000-0000-000000000001", "attempt": 1}"#).part, StreamPart::Metadata(ref m) if m.run_id == Some(uuid::Uuid::from_u128(1)))
         );
         assert!(matches!(
             part("custom", r#"{"progress": 1}"#).part,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 
 use crate::{
-    Client, Error, Result,
+    Client, Error, RequestOptions, Result,
     error::ApiError,
     operations as ops,
     raw::types::{
@@ -20,7 +20,11 @@ use crate::{
         ThreadPruneResponse, ThreadSelectField, ThreadSortBy, ThreadStateUpdateValues,
         ThreadStatus, TtlStrategy,
     },
-    request::{Invalid, awaitable, build, convert, limit, to_json, to_map, uuids},
+    request::{
+        Invalid, awaitable, build, convert, limit, path_request, to_json, to_map, uuid, uuids,
+    },
+    request_options::request_options,
+    stream::{RunStream, StreamModes},
 };
 
 /// The threads of a deployment: `client.threads()`.
@@ -61,6 +65,7 @@ impl Threads {
             metadata: None,
             graph_id: None,
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
         }
     }
 
@@ -70,6 +75,7 @@ impl Threads {
             client: self.client.clone(),
             thread_id: thread_id.to_string(),
             include: Vec::new(),
+            request: RequestOptions::default(),
         }
     }
 
@@ -80,19 +86,14 @@ impl Threads {
             thread_id: thread_id.to_string(),
             body: types::ThreadPatch::builder(),
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
         }
     }
 
-    /// Deletes a thread with its runs and checkpoints.
-    ///
-    /// # Errors
-    /// [`Error::Api`] with 404 when there is none.
-    pub async fn delete(&self, thread_id: impl Display) -> Result<()> {
-        let id = thread_id.to_string();
-        self.client
-            .transport()
-            .empty(&ops::DELETE_THREAD, &[&id], &[], None::<&()>)
-            .await
+    /// Deletes a thread with its runs and checkpoints. `.await` fails with
+    /// [`Error::Api`] 404 when there is none.
+    pub fn delete(&self, thread_id: impl Display) -> DeleteThread {
+        DeleteThread::new(self.client.clone(), thread_id)
     }
 
     /// Opens a streaming session on a thread with `assistant` (an assistant id or a graph
@@ -139,6 +140,7 @@ impl Threads {
             offset: 0,
             limit: 10,
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
             item: PhantomData,
         }
     }
@@ -149,19 +151,14 @@ impl Threads {
             client: self.client.clone(),
             body: types::ThreadCountRequest::builder(),
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
         }
     }
 
-    /// Copies a thread with its whole history; the copy has a new id.
-    ///
-    /// # Errors
-    /// [`Error::Api`] with 404 when there is no such thread.
-    pub async fn copy(&self, thread_id: impl Display) -> Result<Thread> {
-        let id = thread_id.to_string();
-        self.client
-            .transport()
-            .json(&ops::COPY_THREAD, &[&id], &[], None::<&()>)
-            .await
+    /// Copies a thread with its whole history; `.await` gives the copy, which has a new id
+    /// (or [`Error::Api`] 404 when there is no such thread).
+    pub fn copy(&self, thread_id: impl Display) -> CopyThread {
+        CopyThread::new(self.client.clone(), thread_id)
     }
 
     /// Prunes threads: deletes them (the default), or with
@@ -178,6 +175,7 @@ impl Threads {
             client: self.client.clone(),
             body: types::ThreadPruneRequest::builder().thread_ids(ids.unwrap_or_default()),
             invalid,
+            request: RequestOptions::default(),
         }
     }
 
@@ -204,6 +202,7 @@ impl Threads {
             thread_id: thread_id.to_string(),
             at: None,
             subgraphs: false,
+            request: RequestOptions::default(),
             values: PhantomData,
         }
     }
@@ -231,19 +230,21 @@ impl Threads {
             thread_id: thread_id.to_string(),
             body: types::ThreadStateUpdate::builder(),
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
         }
     }
 
     /// Streams the events of every run on the thread, as they happen (the stream does not end
     /// with a run: drop it to stop). The server reads `run_modes` (every run event, plus a
     /// `metadata` part with `status: "run_done"` after each run) unless
-    /// [`stream_modes`](JoinThreadStream::stream_modes) says otherwise.
+    /// [`stream_mode`](JoinThreadStream::stream_mode) says otherwise.
     pub fn join_stream(&self, thread_id: impl Display) -> JoinThreadStream {
         JoinThreadStream {
             client: self.client.clone(),
             thread_id: thread_id.to_string(),
-            stream_modes: Vec::new(),
+            stream_mode: Vec::new(),
             last_event_id: None,
+            request: RequestOptions::default(),
             values: PhantomData,
         }
     }
@@ -259,6 +260,7 @@ impl Threads {
             limit: 10,
             before: None,
             invalid: Invalid::default(),
+            request: RequestOptions::default(),
             values: PhantomData,
         }
     }
@@ -363,6 +365,7 @@ pub struct CreateThread {
     metadata: Option<Map<String, Value>>,
     graph_id: Option<String>,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl CreateThread {
@@ -374,9 +377,12 @@ impl CreateThread {
         self
     }
 
-    /// The id to give the thread (a UUID); the server picks one otherwise.
-    pub fn thread_id(mut self, id: uuid::Uuid) -> Self {
-        self.body = self.body.thread_id(Some(id));
+    /// The id to give the thread (a UUID: a [`uuid::Uuid`] or its text); the server picks one
+    /// otherwise.
+    pub fn thread_id(mut self, id: impl Display) -> Self {
+        if let Some(id) = self.invalid.check(uuid("thread_id", id)) {
+            self.body = self.body.thread_id(Some(id));
+        }
         self
     }
 
@@ -439,7 +445,8 @@ impl CreateThread {
         self
     }
 
-    async fn send(self) -> Result<Thread> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Thread> {
         self.invalid.into_result()?;
         let mut metadata = self.metadata;
         if let Some(graph_id) = self.graph_id {
@@ -451,7 +458,7 @@ impl CreateThread {
         let transport = self.client.transport();
         let op = &ops::CREATE_THREAD;
         let response = transport
-            .send(op, transport.request(op, &[])?.json(&body))
+            .send(op, transport.request(op, &[], &self.request)?.json(&body))
             .await?;
         let status = response.status();
         let request_id = crate::transport::request_id(&response);
@@ -475,6 +482,7 @@ impl CreateThread {
     }
 }
 awaitable!(CreateThread => Thread);
+request_options!(CreateThread);
 
 /// Builder of [`Threads::get`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
@@ -483,6 +491,7 @@ pub struct GetThread {
     client: Client,
     thread_id: String,
     include: Vec<String>,
+    request: RequestOptions,
 }
 
 impl GetThread {
@@ -497,7 +506,8 @@ impl GetThread {
         self
     }
 
-    async fn send(self) -> Result<Thread> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Thread> {
         // Comma-joined, as the server reads it (and the Python SDK sends it).
         let query: Vec<(&str, String)> = if self.include.is_empty() {
             vec![]
@@ -506,11 +516,28 @@ impl GetThread {
         };
         self.client
             .transport()
-            .json(&ops::GET_THREAD, &[&self.thread_id], &query, None::<&()>)
+            .json(
+                &ops::GET_THREAD,
+                &[&self.thread_id],
+                &query,
+                None::<&()>,
+                &self.request,
+            )
             .await
     }
 }
 awaitable!(GetThread => Thread);
+request_options!(GetThread);
+
+path_request! {
+    /// Builder of [`Threads::delete`]; `.await` it.
+    DeleteThread(thread_id) -> () = empty(ops::DELETE_THREAD)
+}
+
+path_request! {
+    /// Builder of [`Threads::copy`]; `.await` it for the copy.
+    CopyThread(thread_id) -> Thread = json(ops::COPY_THREAD)
+}
 
 /// Builder of [`Threads::update`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
@@ -520,6 +547,7 @@ pub struct UpdateThread {
     thread_id: String,
     body: types::builder::ThreadPatch,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl UpdateThread {
@@ -544,16 +572,24 @@ impl UpdateThread {
         self
     }
 
-    async fn send(self) -> Result<Thread> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Thread> {
         self.invalid.into_result()?;
         let body: types::ThreadPatch = build("update thread", self.body)?;
         self.client
             .transport()
-            .json(&ops::UPDATE_THREAD, &[&self.thread_id], &[], Some(&body))
+            .json(
+                &ops::UPDATE_THREAD,
+                &[&self.thread_id],
+                &[],
+                Some(&body),
+                &self.request,
+            )
             .await
     }
 }
 awaitable!(UpdateThread => Thread);
+request_options!(UpdateThread);
 
 /// Builder of [`Threads::search`]; `.await` it for one page, or stream every match with
 /// [`all`](Self::all). The items are [`Thread`]s, or JSON objects after
@@ -566,6 +602,7 @@ pub struct SearchThreads<T = Thread> {
     offset: u64,
     limit: u64,
     invalid: Invalid,
+    request: RequestOptions,
     item: PhantomData<fn() -> T>,
 }
 
@@ -581,6 +618,7 @@ impl SearchThreads<Thread> {
             offset: self.offset,
             limit: self.limit,
             invalid: self.invalid,
+            request: self.request,
             item: PhantomData,
         }
     }
@@ -649,6 +687,7 @@ impl<T: DeserializeOwned + Send + 'static> SearchThreads<T> {
         self
     }
 }
+request_options!(impl[T] SearchThreads<T>);
 crate::pagination::paged_search!(
     SearchThreads,
     types::ThreadSearchRequest,
@@ -663,6 +702,7 @@ pub struct CountThreads {
     client: Client,
     body: types::builder::ThreadCountRequest,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl CountThreads {
@@ -688,16 +728,18 @@ impl CountThreads {
         self
     }
 
-    async fn send(self) -> Result<u64> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<u64> {
         self.invalid.into_result()?;
         let body: types::ThreadCountRequest = build("count threads", self.body)?;
         self.client
             .transport()
-            .json(&ops::COUNT_THREADS, &[], &[], Some(&body))
+            .json(&ops::COUNT_THREADS, &[], &[], Some(&body), &self.request)
             .await
     }
 }
 awaitable!(CountThreads => u64);
+request_options!(CountThreads);
 
 /// Builder of [`Threads::prune`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
@@ -706,6 +748,7 @@ pub struct PruneThreads {
     client: Client,
     body: types::builder::ThreadPruneRequest,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl PruneThreads {
@@ -716,16 +759,18 @@ impl PruneThreads {
         self
     }
 
-    async fn send(self) -> Result<ThreadPruneResponse> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<ThreadPruneResponse> {
         self.invalid.into_result()?;
         let body: types::ThreadPruneRequest = build("prune threads", self.body)?;
         self.client
             .transport()
-            .json(&ops::PRUNE_THREADS, &[], &[], Some(&body))
+            .json(&ops::PRUNE_THREADS, &[], &[], Some(&body), &self.request)
             .await
     }
 }
 awaitable!(PruneThreads => ThreadPruneResponse);
+request_options!(PruneThreads);
 
 /// Which checkpoint a [`GetState`] reads.
 #[derive(Debug, Clone)]
@@ -743,6 +788,7 @@ pub struct GetState<S = Value> {
     thread_id: String,
     at: Option<At>,
     subgraphs: bool,
+    request: RequestOptions,
     values: PhantomData<fn() -> S>,
 }
 
@@ -775,11 +821,13 @@ impl<S: DeserializeOwned + Send + 'static> GetState<S> {
             thread_id: self.thread_id,
             at: self.at,
             subgraphs: self.subgraphs,
+            request: self.request,
             values: PhantomData,
         }
     }
 
-    async fn send(self) -> Result<ThreadState<S>> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<ThreadState<S>> {
         let transport = self.client.transport();
         let id = self.thread_id.as_str();
         // The three endpoints, chosen as the Python SDK does: a checkpoint object is posted,
@@ -791,30 +839,35 @@ impl<S: DeserializeOwned + Send + 'static> GetState<S> {
                     subgraphs: Some(self.subgraphs),
                 };
                 let op = &ops::GET_THREAD_STATE_FOR_CHECKPOINT;
-                transport.json(op, &[id], &[], Some(&body)).await
+                transport
+                    .json(op, &[id], &[], Some(&body), &self.request)
+                    .await
             }
             Some(At::Id(checkpoint_id)) => {
                 let query = [("subgraphs", self.subgraphs.to_string())];
                 let op = &ops::GET_THREAD_STATE_AT_CHECKPOINT;
                 transport
-                    .json(op, &[id, &checkpoint_id], &query, None::<&()>)
+                    .json(
+                        op,
+                        &[id, &checkpoint_id],
+                        &query,
+                        None::<&()>,
+                        &self.request,
+                    )
                     .await
             }
             None => {
                 let query = [("subgraphs", self.subgraphs.to_string())];
                 let op = &ops::GET_THREAD_STATE;
-                transport.json(op, &[id], &query, None::<&()>).await
+                transport
+                    .json(op, &[id], &query, None::<&()>, &self.request)
+                    .await
             }
         }
     }
 }
-impl<S: DeserializeOwned + Send + 'static> std::future::IntoFuture for GetState<S> {
-    type Output = Result<ThreadState<S>>;
-    type IntoFuture = futures_util::future::BoxFuture<'static, Result<ThreadState<S>>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+awaitable!(impl[S: DeserializeOwned + Send + 'static] GetState<S> => ThreadState<S>);
+request_options!(impl[S] GetState<S>);
 
 /// Builder of [`Threads::update_state`]; `.await` it for the checkpoint it wrote.
 #[must_use = "a request does nothing until it is awaited"]
@@ -824,6 +877,7 @@ pub struct UpdateState {
     thread_id: String,
     body: types::builder::ThreadStateUpdate,
     invalid: Invalid,
+    request: RequestOptions,
 }
 
 impl UpdateState {
@@ -875,7 +929,8 @@ impl UpdateState {
         })
     }
 
-    async fn send(self) -> Result<CheckpointConfig> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<CheckpointConfig> {
         /// The response: the spec types its checkpoint as a bare object.
         #[derive(Deserialize)]
         struct Updated {
@@ -891,12 +946,14 @@ impl UpdateState {
                 &[&self.thread_id],
                 &[],
                 Some(&body),
+                &self.request,
             )
             .await?;
         Ok(updated.checkpoint)
     }
 }
 awaitable!(UpdateState => CheckpointConfig);
+request_options!(UpdateState);
 
 /// Builder of [`Threads::get_history`]; `.await` it. The states' values are `S`: JSON, or
 /// your type after [`values_as`](Self::values_as).
@@ -910,6 +967,7 @@ pub struct GetHistory<S = Value> {
     // Kept apart from `body`: see `before_value`.
     before: Option<CheckpointConfig>,
     invalid: Invalid,
+    request: RequestOptions,
     values: PhantomData<fn() -> S>,
 }
 
@@ -952,6 +1010,72 @@ impl<S: DeserializeOwned + Send + 'static> GetHistory<S> {
         self
     }
 
+    /// Every past state from the [`before`](Self::before) point on (the latest by default),
+    /// newest first, as a stream: page after page of [`limit`](Self::limit) states, each page
+    /// before the last state of the previous one.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: langgraph_sdk::Client, thread_id: uuid::Uuid) -> langgraph_sdk::Result<()> {
+    /// use futures_util::TryStreamExt;
+    /// let history: Vec<_> = client
+    ///     .threads()
+    ///     .get_history(thread_id)
+    ///     .limit(100)
+    ///     .all()
+    ///     .try_collect()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn all(self) -> futures_util::stream::BoxStream<'static, Result<ThreadState<S>>> {
+        use futures_util::{StreamExt, TryStreamExt, stream};
+        let GetHistory {
+            client,
+            thread_id,
+            body,
+            limit,
+            before,
+            invalid,
+            request,
+            values,
+        } = self;
+        let first = (Some(invalid), before);
+        stream::try_unfold(Some(first), move |next| {
+            let (client, thread_id, body, request) = (
+                client.clone(),
+                thread_id.clone(),
+                body.clone(),
+                request.clone(),
+            );
+            async move {
+                let Some((invalid, before)) = next else {
+                    return Ok::<_, Error>(None);
+                };
+                let page = GetHistory {
+                    client,
+                    thread_id,
+                    body,
+                    limit,
+                    before,
+                    invalid: invalid.unwrap_or_default(),
+                    request,
+                    values,
+                }
+                .send()
+                .await?;
+                // A short page is the last; so is one whose last checkpoint is unknown.
+                let next = (page.len() as u64 >= limit)
+                    .then(|| page.last().map(|state| state.checkpoint.clone()))
+                    .flatten()
+                    .filter(|checkpoint| checkpoint.checkpoint_id.is_some())
+                    .map(|checkpoint| (None, Some(checkpoint)));
+                Ok(Some((stream::iter(page.into_iter().map(Ok)), next)))
+            }
+        })
+        .try_flatten()
+        .boxed()
+    }
+
     /// Decodes the values as `T` (any [`DeserializeOwned`] type) instead of JSON.
     pub fn values_as<T: DeserializeOwned + Send + 'static>(self) -> GetHistory<T> {
         GetHistory {
@@ -961,11 +1085,13 @@ impl<S: DeserializeOwned + Send + 'static> GetHistory<S> {
             limit: self.limit,
             before: self.before,
             invalid: self.invalid,
+            request: self.request,
             values: PhantomData,
         }
     }
 
-    async fn send(self) -> Result<Vec<ThreadState<S>>> {
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<Vec<ThreadState<S>>> {
         self.invalid.into_result()?;
         let body: types::ThreadStateSearch =
             build("get history", self.body.limit(Some(limit(self.limit)?)))?;
@@ -980,17 +1106,13 @@ impl<S: DeserializeOwned + Send + 'static> GetHistory<S> {
                 &[&self.thread_id],
                 &[],
                 Some(&body),
+                &self.request,
             )
             .await
     }
 }
-impl<S: DeserializeOwned + Send + 'static> std::future::IntoFuture for GetHistory<S> {
-    type Output = Result<Vec<ThreadState<S>>>;
-    type IntoFuture = futures_util::future::BoxFuture<'static, Result<Vec<ThreadState<S>>>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+awaitable!(impl[S: DeserializeOwned + Send + 'static] GetHistory<S> => Vec<ThreadState<S>>);
+request_options!(impl[S] GetHistory<S>);
 
 /// The wire form of `before`. The spec (and the Python SDK) send a flat checkpoint, but the
 /// server hands `before` to LangGraph as a config, which reads `configurable.checkpoint_id`:
@@ -1003,6 +1125,108 @@ fn before_value(before: CheckpointConfig) -> Result<Value> {
     value.insert("configurable".into(), Value::Object(flat));
     Ok(Value::Object(value))
 }
+
+/// What a thread stream ([`Threads::join_stream`]) carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ThreadStreamMode {
+    /// Every event of every run on the thread (the default).
+    RunModes,
+    /// Only the start and end of runs.
+    Lifecycle,
+    /// Only changes of the thread's state.
+    StateUpdate,
+}
+
+crate::stream::stream_modes!(ThreadStreamMode);
+
+impl ThreadStreamMode {
+    fn as_str(self) -> &'static str {
+        match self {
+            ThreadStreamMode::RunModes => "run_modes",
+            ThreadStreamMode::Lifecycle => "lifecycle",
+            ThreadStreamMode::StateUpdate => "state_update",
+        }
+    }
+}
+
+/// Builder of [`Threads::join_stream`]; `.await` it to open the stream.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct JoinThreadStream<S = Value> {
+    client: Client,
+    thread_id: String,
+    stream_mode: Vec<ThreadStreamMode>,
+    last_event_id: Option<String>,
+    request: RequestOptions,
+    values: PhantomData<fn() -> S>,
+}
+
+impl JoinThreadStream<Value> {
+    /// Decodes `values` events into `T` instead of JSON.
+    pub fn values_as<T: DeserializeOwned>(self) -> JoinThreadStream<T> {
+        JoinThreadStream {
+            client: self.client,
+            thread_id: self.thread_id,
+            stream_mode: self.stream_mode,
+            last_event_id: self.last_event_id,
+            request: self.request,
+            values: PhantomData,
+        }
+    }
+}
+
+impl<S: DeserializeOwned + Send + 'static> JoinThreadStream<S> {
+    /// What to stream: one mode, or several (`[ThreadStreamMode::Lifecycle,
+    /// ThreadStreamMode::StateUpdate]`). (Sent as the `stream_modes` the server reads,
+    /// comma-joined; the Python client sends `stream_mode`, which the server ignores.)
+    pub fn stream_mode(mut self, modes: impl StreamModes<ThreadStreamMode>) -> Self {
+        self.stream_mode = modes.into_modes();
+        self
+    }
+
+    /// Starts after this event; `"-"` replays from the beginning.
+    pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
+        self.last_event_id = Some(id.into());
+        self
+    }
+
+    /// Opens the stream (what `.await` does).
+    pub async fn send(self) -> Result<RunStream<S>> {
+        let op = &ops::JOIN_THREAD_STREAM;
+        let mut builder = self
+            .client
+            .transport()
+            .request(op, &[&self.thread_id], &self.request)?;
+        if !self.stream_mode.is_empty() {
+            let modes: Vec<&str> = self.stream_mode.iter().map(|m| m.as_str()).collect();
+            builder = builder.query(&[("stream_modes", modes.join(","))]);
+        }
+        let resume = builder
+            .try_clone()
+            .and_then(|b| b.build().ok())
+            .map(|r| r.url().clone())
+            .ok_or_else(|| "the join request cannot be built again".to_string());
+        if let Some(id) = &self.last_event_id {
+            builder = builder.header("Last-Event-ID", id);
+        }
+        let response = crate::stream::open(&self.client, op, builder).await?;
+        let opened = crate::stream::Opened {
+            op,
+            response,
+            resume,
+            thread_id: Some(self.thread_id),
+            run_id: None,
+            last_event_id: self.last_event_id,
+            replayed: None,
+            endless: true,
+            request: self.request,
+        };
+        Ok(RunStream::new(self.client, opened))
+    }
+}
+awaitable!(impl[S: DeserializeOwned + Send + 'static] JoinThreadStream<S> => RunStream<S>);
+request_options!(impl[S] JoinThreadStream<S>);
 
 #[cfg(test)]
 mod tests {
@@ -1119,103 +1343,5 @@ mod tests {
         );
         assert!(ttl(f64::NAN, TtlStrategy::Delete).is_err());
         assert!(ttl(f64::INFINITY, TtlStrategy::KeepLatest).is_err());
-    }
-}
-
-/// What a thread stream ([`Threads::join_stream`]) carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ThreadStreamMode {
-    /// Every event of every run on the thread (the default).
-    RunModes,
-    /// Only the start and end of runs.
-    Lifecycle,
-    /// Only changes of the thread's state.
-    StateUpdate,
-}
-
-impl ThreadStreamMode {
-    fn as_str(self) -> &'static str {
-        match self {
-            ThreadStreamMode::RunModes => "run_modes",
-            ThreadStreamMode::Lifecycle => "lifecycle",
-            ThreadStreamMode::StateUpdate => "state_update",
-        }
-    }
-}
-
-/// Builder of [`Threads::join_stream`]; `.await` it to open the stream.
-#[must_use = "a request does nothing until it is awaited"]
-#[derive(Debug)]
-pub struct JoinThreadStream<S = Value> {
-    client: Client,
-    thread_id: String,
-    stream_modes: Vec<ThreadStreamMode>,
-    last_event_id: Option<String>,
-    values: PhantomData<fn() -> S>,
-}
-
-impl JoinThreadStream<Value> {
-    /// Decodes `values` events into `T` instead of JSON.
-    pub fn values_as<T: DeserializeOwned>(self) -> JoinThreadStream<T> {
-        JoinThreadStream {
-            client: self.client,
-            thread_id: self.thread_id,
-            stream_modes: self.stream_modes,
-            last_event_id: self.last_event_id,
-            values: PhantomData,
-        }
-    }
-}
-
-impl<S: DeserializeOwned + Send + 'static> JoinThreadStream<S> {
-    /// What to stream. (Sent as the `stream_modes` the server reads, comma-joined; the Python
-    /// client sends `stream_mode`, which the server ignores.)
-    pub fn stream_modes(mut self, modes: impl IntoIterator<Item = ThreadStreamMode>) -> Self {
-        self.stream_modes = modes.into_iter().collect();
-        self
-    }
-
-    /// Starts after this event; `"-"` replays from the beginning.
-    pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
-        self.last_event_id = Some(id.into());
-        self
-    }
-
-    async fn send(self) -> Result<crate::stream::RunStream<S>> {
-        let op = &ops::JOIN_THREAD_STREAM;
-        let mut builder = self.client.transport().request(op, &[&self.thread_id])?;
-        if !self.stream_modes.is_empty() {
-            let modes: Vec<&str> = self.stream_modes.iter().map(|m| m.as_str()).collect();
-            builder = builder.query(&[("stream_modes", modes.join(","))]);
-        }
-        let resume = builder
-            .try_clone()
-            .and_then(|b| b.build().ok())
-            .map(|r| r.url().clone())
-            .ok_or_else(|| "the join request cannot be built again".to_string());
-        if let Some(id) = &self.last_event_id {
-            builder = builder.header("Last-Event-ID", id);
-        }
-        let response = crate::stream::open(&self.client, op, builder).await?;
-        let opened = crate::stream::Opened {
-            op,
-            response,
-            resume,
-            thread_id: Some(self.thread_id),
-            run_id: None,
-            last_event_id: self.last_event_id,
-            replayed: None,
-            endless: true,
-        };
-        Ok(crate::stream::RunStream::new(self.client, opened))
-    }
-}
-
-impl<S: DeserializeOwned + Send + 'static> std::future::IntoFuture for JoinThreadStream<S> {
-    type Output = Result<crate::stream::RunStream<S>>;
-    type IntoFuture = futures_util::future::BoxFuture<'static, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }

@@ -42,7 +42,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use tracing::Instrument;
 
 use crate::{
-    Error, Result,
+    Error, RequestOptions, Result,
     config::{API_KEY_HEADER, ApiKey, RetryPolicy},
     error::{ApiError, BodyLimit, MAX_ERROR_BODY, MAX_EXCERPT, redact, redact_str, snippet},
     operations::Operation,
@@ -209,6 +209,10 @@ impl Transport {
     ) -> reqwest::Result<Response> {
         let retry_safe = op.retry_safe;
         for (name, value) in self.credentials(request.url()) {
+            // A per-request `Authorization` (an end user's token) wins over the URL's userinfo.
+            if name == header::AUTHORIZATION && request.headers().contains_key(&name) {
+                continue;
+            }
             request.headers_mut().insert(name, value);
         }
         let span = tracing::info_span!(
@@ -312,15 +316,17 @@ impl Transport {
         Response::from(http::Response::from_parts(parts, reqwest::Body::wrap(body)))
     }
 
-    /// Builds a request for `op` with its path parameters.
+    /// Builds a request for `op` with its path parameters and the caller's options.
     pub(crate) fn request(
         &self,
         op: &Operation,
         params: &[&str],
+        options: &RequestOptions,
     ) -> Result<reqwest::RequestBuilder> {
-        Ok(self
-            .http
-            .request(op.method.clone(), self.url(&op.path(params)?)?))
+        options.apply(
+            self.http
+                .request(op.method.clone(), self.url(&op.path(params)?)?),
+        )
     }
 
     /// Sends a built request for `op`; an error status becomes [`Error::Api`].
@@ -361,8 +367,9 @@ impl Transport {
         params: &[&str],
         query: &[(&str, String)],
         body: Option<&(impl Serialize + ?Sized)>,
+        options: &RequestOptions,
     ) -> Result<T> {
-        let mut builder = self.request(op, params)?.query(query);
+        let mut builder = self.request(op, params, options)?.query(query);
         if let Some(body) = body {
             builder = json_body(op, builder, body)?;
         }
@@ -377,8 +384,9 @@ impl Transport {
         params: &[&str],
         query: &[(&str, String)],
         body: Option<&(impl Serialize + ?Sized)>,
+        options: &RequestOptions,
     ) -> Result<()> {
-        let mut builder = self.request(op, params)?.query(query);
+        let mut builder = self.request(op, params, options)?.query(query);
         if let Some(body) = body {
             builder = json_body(op, builder, body)?;
         }

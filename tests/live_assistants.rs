@@ -203,7 +203,7 @@ async fn search_count_and_pages() {
 #[tokio::test]
 async fn graph_schemas_and_subgraphs() {
     let client = common::client();
-    let graph = client.assistants().get_graph("echo", None).await.unwrap();
+    let graph = client.assistants().get_graph("echo").await.unwrap();
     let nodes: Vec<_> = graph["nodes"]
         .as_array()
         .unwrap()
@@ -212,14 +212,11 @@ async fn graph_schemas_and_subgraphs() {
         .collect();
     assert!(nodes.contains(&json!("echo")), "{graph}");
 
-    let flat = client
-        .assistants()
-        .get_graph("subgraph", None)
-        .await
-        .unwrap();
+    let flat = client.assistants().get_graph("subgraph").await.unwrap();
     let deep = client
         .assistants()
-        .get_graph("subgraph", Some(XRay::All))
+        .get_graph("subgraph")
+        .xray(true)
         .await
         .unwrap();
     assert!(
@@ -228,7 +225,8 @@ async fn graph_schemas_and_subgraphs() {
     );
     let depth1 = client
         .assistants()
-        .get_graph("subgraph", Some(XRay::Depth(1)))
+        .get_graph("subgraph")
+        .xray(XRay::Depth(1))
         .await
         .unwrap();
     assert_eq!(
@@ -251,15 +249,13 @@ async fn graph_schemas_and_subgraphs() {
     );
 
     let sub = common::system_assistant(&client, "subgraph").await;
-    let subgraphs = client
-        .assistants()
-        .get_subgraphs(sub, None, false)
-        .await
-        .unwrap();
+    let subgraphs = client.assistants().get_subgraphs(sub).await.unwrap();
     assert_eq!(subgraphs.keys().collect::<Vec<_>>(), vec!["child"]);
     let one = client
         .assistants()
-        .get_subgraphs(sub, Some("child"), true)
+        .get_subgraphs(sub)
+        .namespace("child")
+        .recurse(true)
         .await
         .unwrap();
     assert!(one.contains_key("child"));

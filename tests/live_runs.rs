@@ -55,18 +55,11 @@ async fn wait_returns_typed_output_and_reports_the_run() {
             user_id: Some("u7".into())
         }
     );
-    let created = created
-        .lock()
-        .unwrap()
-        .clone()
-        .expect("on_run_created was called");
-    assert_eq!(
-        created.thread_id.as_deref(),
-        Some(thread.thread_id.to_string().as_str())
-    );
+    let created = created.lock().unwrap().expect("on_run_created was called");
+    assert_eq!(created.thread_id, Some(thread.thread_id));
     let run = client
         .runs()
-        .get(thread.thread_id, &created.run_id)
+        .get(thread.thread_id, created.run_id)
         .await
         .unwrap();
     assert!(matches!(run.status, RunStatus::Success));

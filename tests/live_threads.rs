@@ -395,6 +395,27 @@ async fn state_at_checkpoints_and_history() {
         older.iter().map(|s| &s.values["text"]).collect::<Vec<_>>(),
         [&json!("b"), &json!("a")]
     );
+    // `all` pages through it by itself: pages of 3 (4 states: one full page, one short).
+    let all: Vec<_> = threads
+        .get_history(thread.thread_id)
+        .limit(3)
+        .all()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|s| &s.values["text"]).collect::<Vec<_>>(),
+        texts,
+        "every state once, newest first"
+    );
+    let pages_of_two: Vec<_> = threads
+        .get_history(thread.thread_id)
+        .limit(2)
+        .all()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages_of_two.len(), 4, "full pages up to an empty one");
     let by_id = threads
         .get_history(thread.thread_id)
         .before_id(history[2].checkpoint.checkpoint_id.clone().unwrap())
@@ -663,4 +684,28 @@ async fn invalid_input_is_refused_before_sending() {
     assert!(is_invalid_input(&e), "{e}");
     let e = threads.get("").await.unwrap_err();
     assert!(is_invalid_input(&e), "{e}");
+}
+
+/// `?` takes the raw layer's errors into `langgraph_sdk::Error`, so both layers mix.
+#[tokio::test]
+async fn raw_and_ergonomic_errors_mix_with_the_question_mark() {
+    async fn missing(client: &Client) -> langgraph_sdk::Result<()> {
+        let thread = client.threads().create().await?;
+        client
+            .raw()
+            .get_thread()
+            .thread_id(thread.thread_id)
+            .send()
+            .await?;
+        client.threads().delete(thread.thread_id).await?;
+        client
+            .raw()
+            .get_thread()
+            .thread_id(thread.thread_id)
+            .send()
+            .await?;
+        Ok(())
+    }
+    let err = missing(&common::client()).await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
 }

@@ -44,8 +44,8 @@ fn payload(events: &[StreamEvent]) -> Vec<String> {
         .map(|e| match &e.part {
             StreamPart::Custom(v) => format!("custom {v}"),
             StreamPart::Values { values, .. } => format!("values {}", without_ids(values)),
-            StreamPart::Updates(u) => {
-                format!("updates {}", without_ids(&Value::Object(u.clone())))
+            StreamPart::Updates { .. } => {
+                format!("updates {}", without_ids(&e.data().expect("event data")))
             }
             StreamPart::Message { chunk, .. } => format!("message {:?}", chunk.text()),
             other => format!("{other:?}"),

@@ -146,12 +146,14 @@ pub(crate) fn classify(error: Error) -> ConnEnd {
 async fn sse_events(ctx: &Ctx, open: &Open, tx: &mpsc::Sender<FromConn>) -> ConnEnd {
     let transport = ctx.client.transport();
     let op = &ops::PROTOCOL_THREAD_EVENTS;
-    let request = transport.request(op, &[&ctx.thread_id]).and_then(|b| {
-        let body = crate::request::to_json_bytes(op.id, &open.body())?;
-        Ok(b.headers(ctx.headers.clone())
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(body))
-    });
+    let request = transport
+        .request(op, &[&ctx.thread_id], &Default::default())
+        .and_then(|b| {
+            let body = crate::request::to_json_bytes(op.id, &open.body())?;
+            Ok(b.headers(ctx.headers.clone())
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body))
+        });
     tracing::debug!(conn = open.conn_id, body = %open.body(), "thread stream: connecting");
     // Asks for an event stream and refuses an answer that is not one; an error status is
     // an error, and a redirect is not followed.

@@ -318,7 +318,7 @@ impl Driver {
         let get = |op: &'static crate::operations::Operation, query: &'static [(&str, &str)]| async move {
             let transport = self.ctx.client.transport();
             let builder = transport
-                .request(op, &[&self.ctx.thread_id])
+                .request(op, &[&self.ctx.thread_id], &Default::default())
                 .ok()?
                 .query(query)
                 .headers(self.ctx.headers.clone());

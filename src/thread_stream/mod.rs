@@ -484,7 +484,7 @@ impl ThreadStream {
         let id = self.inner.thread_id.to_string();
         let transport = self.inner.ctx.client.transport();
         let builder = transport
-            .request(&ops::GET_THREAD_STATE, &[&id])?
+            .request(&ops::GET_THREAD_STATE, &[&id], &Default::default())?
             .headers(self.inner.ctx.headers.clone());
         let response = transport.send(&ops::GET_THREAD_STATE, builder).await?;
         crate::transport::decode(ops::GET_THREAD_STATE.id, response).await
@@ -502,7 +502,11 @@ impl ThreadStream {
         let transport = self.inner.ctx.client.transport();
         let body = crate::request::to_json_bytes(op.id, &Command { id, method, params })?;
         let request = transport
-            .request(op, &[&self.inner.thread_id.to_string()])?
+            .request(
+                op,
+                &[&self.inner.thread_id.to_string()],
+                &Default::default(),
+            )?
             .headers(self.inner.ctx.headers.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body)
@@ -530,7 +534,7 @@ impl ThreadStream {
         match json.as_ref().and_then(|j| Answer::parse(method, j)) {
             Some(Answer::Success { result }) => Ok(result),
             Some(Answer::Error(e)) => Err(Error::Protocol(Box::new(e))),
-            None if status.is_success() => Err(Error::decode(
+            None if status.is_success() => Err(Error::malformed(
                 op.id,
                 format!("`{method}` was not answered with a protocol response"),
                 &body,
@@ -607,7 +611,7 @@ impl StartRun {
             .and_then(Value::as_str)
             .unwrap_or_default();
         let run_id = uuid::Uuid::parse_str(id).map_err(|e| {
-            Error::decode(
+            Error::malformed(
                 ops::PROTOCOL_THREAD_COMMAND.id,
                 format!("the run id is not a UUID: {e}"),
                 result.to_string().as_bytes(),

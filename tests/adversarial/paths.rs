@@ -120,7 +120,8 @@ fn calls() -> Vec<(&'static str, Call)> {
             call(|c, id| {
                 Box::pin(async move {
                     c.assistants()
-                        .get_subgraphs(ASSISTANT, Some(id), false)
+                        .get_subgraphs(ASSISTANT)
+                        .namespace(id)
                         .await
                         .map(drop)
                 })

@@ -1,8 +1,7 @@
 //! A short scenario against a test server (`LANGGRAPH_API_URL`), written as a user of the
 //! published crate would write it.
 
-use futures_util::TryStreamExt;
-use langgraph_sdk::{Client, runs::StreamMode, stream::StreamPart};
+use langgraph_sdk::prelude::*;
 use serde_json::{Value, json};
 
 #[tokio::main(flavor = "current_thread")]
@@ -20,12 +19,13 @@ async fn main() -> langgraph_sdk::Result<()> {
         .runs()
         .stream(thread.thread_id, "echo")
         .input(json!({"text": "hi"}))
-        .stream_mode([StreamMode::Values])
+        .stream_mode(StreamMode::Values)
         .await?;
     let mut last = None;
     while let Some(event) = stream.try_next().await? {
-        if let StreamPart::Values { values, .. } = event.part {
-            last = Some(values);
+        if let StreamPart::Values { values, .. } = &event.part {
+            assert_eq!(event.event(), "values");
+            last = Some(values.clone());
         }
     }
     assert_eq!(
@@ -33,13 +33,17 @@ async fn main() -> langgraph_sdk::Result<()> {
         Some(&json!("hi")),
         "{last:?}"
     );
+    assert!(stream.run_id().is_some(), "the run's id is known");
 
+    // The test server maps `x-user-id` into the run's configurable values.
     let output: Value = client
         .runs()
         .wait(thread.thread_id, "echo")
         .input(json!({"text": "again"}))
+        .header("x-user-id", "downstream-user")
         .await?;
     assert_eq!(output["echo"], json!("again"), "{output}");
+    assert_eq!(output["user_id"], json!("downstream-user"), "{output}");
 
     let missing = client
         .threads()
