@@ -42,19 +42,12 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         .unwrap_or_else(|| root.join("target"));
 
     // Verification builds the packages in a target directory of its own. Cargo takes a
-    // registry crate of a given version to be immutable, so the generator's last build there
-    // would be reused even though the generator changed: remove it first.
+    // registry crate of a given version to be immutable, so the last build of our two crates
+    // there would be reused even though their sources changed: their fingerprints go first.
     let verify_dir = target.join("package-verify");
-    if verify_dir.exists() {
-        let status = crate::cargo()
-            .args(["clean", "--quiet", "-p", CRATES[0], "--target-dir"])
-            .arg(&verify_dir)
-            .status()
-            .map_err(|e| format!("running cargo clean: {e}"))?;
-        if !status.success() {
-            return Ok(crate::exit_code(status));
-        }
-    }
+    forget_builds(&verify_dir.join("debug").join(".fingerprint"))?;
+    let version = workspace_version(&root)?;
+    forget_sources(&version)?;
     let mut package = crate::cargo();
     package.arg("package").arg("--target-dir").arg(&verify_dir);
     for name in CRATES {
@@ -70,7 +63,6 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         return Ok(crate::exit_code(status));
     }
 
-    let version = workspace_version(&root)?;
     let downstream = target.join("downstream");
     let crates = downstream.join("crates");
     let project = downstream.join("project");
@@ -136,6 +128,54 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         .map_err(|e| format!("running {}: {e}", binary.display()))?;
     drop(server);
     Ok(crate::exit_code(status))
+}
+
+/// Removes the build fingerprints of our crates (`langgraph-sdk-*`) from `dir`, so that cargo
+/// builds them again.
+fn forget_builds(dir: &Path) -> Result<(), Error> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let entry = entry?;
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("langgraph-sdk-")
+        {
+            fs::remove_dir_all(entry.path())
+                .map_err(|e| format!("removing {}: {e}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes cargo's unpacked copies of our crates taken from a local registry (the one
+/// `cargo package` verifies with): cargo unpacks a registry crate once per version and reuses
+/// it, so a later package of the same version would be verified with the old sources.
+fn forget_sources(version: &str) -> Result<(), Error> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let Some(Ok(registries)) = home.map(|h| fs::read_dir(h.join("registry").join("src"))) else {
+        return Ok(());
+    };
+    for registry in registries {
+        let registry = registry?;
+        // Local registries are named by their hash alone (`-3ca82dcaa01a7b04`); remote ones
+        // by their host.
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for name in CRATES {
+            let unpacked = registry.path().join(format!("{name}-{version}"));
+            if unpacked.exists() {
+                fs::remove_dir_all(&unpacked)
+                    .map_err(|e| format!("removing {}: {e}", unpacked.display()))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The `version` of the root package.
