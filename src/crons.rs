@@ -33,7 +33,7 @@ use crate::{
     raw::types::{self, Cron, CronSelectField, CronSortBy, SortOrder},
     request::{Invalid, awaitable, build, path_request, to_json, to_map},
     request_options::request_options,
-    run_options::{RunBody, RunOptions, delegate_run_options},
+    runs::{RunBody, RunOptions, delegate_run_options},
 };
 
 /// The crons of a deployment: `client.crons()`.

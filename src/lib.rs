@@ -174,14 +174,12 @@ mod pagination;
 pub mod raw;
 mod request;
 mod request_options;
-mod run_options;
 pub mod runs;
 #[cfg(test)]
 mod spec_mirrors;
 mod sse;
 pub mod store;
 pub mod stream;
-mod stream_part;
 pub mod thread_stream;
 pub mod threads;
 mod transport;

@@ -443,7 +443,7 @@ pub struct AccumulatedMessage {
 impl AccumulatedMessage {
     /// The text of the content: the string, or the `text` of its text blocks.
     pub fn text(&self) -> String {
-        crate::stream_part::text_of(&self.content)
+        crate::stream::part::text_of(&self.content)
     }
 
     /// The node that produced the message (`metadata.langgraph_node`).

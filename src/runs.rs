@@ -14,13 +14,15 @@ use crate::{
     raw::types::{Action, CancelRunsStatus, Run, RunSelectField, RunStatus},
     request::{awaitable, path_request},
     request_options::request_options,
-    run_options::{RunBody, delegate_run_options},
     stream::{self, ResumePoint, RunStream, StreamModes},
     transport::{Transport, check},
 };
 use uuid::Uuid;
 
-pub use crate::run_options::{Command, Nodes, RunOptions, StreamMode};
+mod options;
+
+pub use options::{Command, Nodes, RunOptions, StreamMode};
+pub(crate) use options::{RunBody, delegate_run_options};
 
 /// The runs of a deployment: `client.runs()`.
 ///

@@ -6,7 +6,9 @@
 //! missed; events already delivered are not delivered again. A stream that the server cannot
 //! resume ends with [`Error::StreamLost`] instead of silently skipping events.
 
-pub use crate::stream_part::{ChunkMetadata, Message, RunMetadata, StreamEvent, StreamPart};
+pub(crate) mod part;
+
+pub use part::{ChunkMetadata, Message, RunMetadata, StreamEvent, StreamPart};
 
 use std::{
     collections::VecDeque,
@@ -27,7 +29,7 @@ use crate::{
     Client, Error, RequestOptions, Result,
     operations::{self as ops, Operation},
     sse::{self, OwnedEvent},
-    stream_part::{Decoded, decode},
+    stream::part::{Decoded, decode},
     transport::{check, expect_event_stream},
     types::RunStatus,
 };

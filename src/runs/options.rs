@@ -449,7 +449,7 @@ impl RunOptions {
     }
 }
 
-// A path import, so that the run builders can name the macro (`use crate::run_options::…`).
+// A path import, so that the run builders can name the macro (`use crate::runs::options::…`).
 #[allow(clippy::single_component_path_imports)]
 pub(crate) use delegate_run_options;
 
