@@ -682,15 +682,8 @@ impl GetVersions {
         let builder = transport
             .request(op, &[&self.assistant_id], &self.request)?
             .json(&body);
-        let response = transport.send(op, builder).await?;
-        let headers = response.headers().clone();
-        let items = crate::transport::decode(op.id, response).await?;
-        Ok(Page::from_response(
-            items,
-            &headers,
-            self.offset,
-            self.limit,
-        ))
+        let page = (self.offset, self.limit);
+        crate::pagination::fetch(transport, op, builder, page, |items| items).await
     }
 }
 awaitable!(GetVersions => Page<AssistantVersion>);

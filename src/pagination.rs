@@ -105,6 +105,24 @@ impl<'a, T> IntoIterator for &'a Page<T> {
     }
 }
 
+/// Sends the request for one page (fetched at `offset` with `limit`) and reads it: the body
+/// decodes as `W` (a list, or an object that holds one), `items` takes the list out of it.
+pub(crate) async fn fetch<W, T>(
+    transport: &crate::transport::Transport,
+    op: &crate::operations::Operation,
+    builder: reqwest::RequestBuilder,
+    (offset, limit): (u64, u64),
+    items: impl FnOnce(W) -> Vec<T>,
+) -> Result<Page<T>>
+where
+    W: serde::de::DeserializeOwned,
+{
+    let response = transport.send(op, builder).await?;
+    let headers = response.headers().clone();
+    let body: W = crate::transport::decode(op.id, response).await?;
+    Ok(Page::from_response(items(body), &headers, offset, limit))
+}
+
 /// Every item of every page from `offset` on: `fetch(offset)` returns the page there. An
 /// error ends the stream after it is yielded.
 pub(crate) fn all<T, F, Fut>(offset: u64, fetch: F) -> BoxStream<'static, Result<T>>
@@ -189,17 +207,15 @@ macro_rules! paged_search {
                 )?;
                 let transport = self.client.transport();
                 let op = &$op;
-                let response = transport
-                    .send(op, transport.request(op, &[], &self.request)?.json(&body))
-                    .await?;
-                let headers = response.headers().clone();
-                let items = $crate::transport::decode(op.id, response).await?;
-                Ok($crate::Page::from_response(
-                    items,
-                    &headers,
-                    self.offset,
-                    self.limit,
-                ))
+                let builder = transport.request(op, &[], &self.request)?.json(&body);
+                $crate::pagination::fetch(
+                    transport,
+                    op,
+                    builder,
+                    (self.offset, self.limit),
+                    |items| items,
+                )
+                .await
             }
         }
 

@@ -910,22 +910,11 @@ impl<T: DeserializeOwned + Send + 'static> ListRuns<T> {
         query.extend(self.select.iter().map(|f| ("select", json_str(f))));
         let op = &ops::LIST_RUNS;
         let transport = self.client.transport();
-        let response = transport
-            .send(
-                op,
-                transport
-                    .request(op, &[&self.thread_id], &self.request)?
-                    .query(&query),
-            )
-            .await?;
-        let headers = response.headers().clone();
-        let items = crate::transport::decode(op.id, response).await?;
-        Ok(Page::from_response(
-            items,
-            &headers,
-            self.offset,
-            self.limit,
-        ))
+        let builder = transport
+            .request(op, &[&self.thread_id], &self.request)?
+            .query(&query);
+        let page = (self.offset, self.limit);
+        pagination::fetch(transport, op, builder, page, |items| items).await
     }
 }
 

@@ -436,17 +436,16 @@ impl SearchItems {
         };
         let transport = self.client.transport();
         let op = &ops::SEARCH_ITEMS;
-        let response = transport
-            .send(op, transport.request(op, &[], &self.request)?.json(&body))
-            .await?;
-        let headers = response.headers().clone();
-        let found: SearchItemsResponse = crate::transport::decode(op.id, response).await?;
-        Ok(Page::from_response(
-            found.items,
-            &headers,
-            self.offset,
-            self.limit,
-        ))
+        let builder = transport.request(op, &[], &self.request)?.json(&body);
+        let page = (self.offset, self.limit);
+        pagination::fetch(
+            transport,
+            op,
+            builder,
+            page,
+            |found: SearchItemsResponse| found.items,
+        )
+        .await
     }
 }
 awaitable!(SearchItems => Page<SearchItem>);
@@ -536,17 +535,16 @@ impl ListNamespaces {
         };
         let transport = self.client.transport();
         let op = &ops::LIST_NAMESPACES;
-        let response = transport
-            .send(op, transport.request(op, &[], &self.request)?.json(&body))
-            .await?;
-        let headers = response.headers().clone();
-        let found: types::ListNamespaceResponse = crate::transport::decode(op.id, response).await?;
-        Ok(Page::from_response(
-            found.namespaces,
-            &headers,
-            self.offset,
-            self.limit,
-        ))
+        let builder = transport.request(op, &[], &self.request)?.json(&body);
+        let page = (self.offset, self.limit);
+        pagination::fetch(
+            transport,
+            op,
+            builder,
+            page,
+            |found: types::ListNamespaceResponse| found.namespaces,
+        )
+        .await
     }
 }
 awaitable!(ListNamespaces => Page<Vec<String>>);
