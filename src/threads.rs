@@ -1141,7 +1141,7 @@ pub enum ThreadStreamMode {
 crate::stream::stream_modes!(ThreadStreamMode);
 
 impl ThreadStreamMode {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ThreadStreamMode::RunModes => "run_modes",
             ThreadStreamMode::Lifecycle => "lifecycle",

@@ -161,7 +161,7 @@ impl<S: Into<String>> From<Vec<S>> for Nodes {
 }
 
 impl Nodes {
-    fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         match self {
             Nodes::All => json!("*"),
             Nodes::Only(nodes) => json!(nodes),

@@ -822,7 +822,7 @@ pub enum ProtocolErrorCode {
 }
 
 impl ProtocolErrorCode {
-    fn parse(code: &str) -> ProtocolErrorCode {
+    pub(crate) fn parse(code: &str) -> ProtocolErrorCode {
         match code {
             "invalid_argument" => ProtocolErrorCode::InvalidArgument,
             "unknown_command" => ProtocolErrorCode::UnknownCommand,
