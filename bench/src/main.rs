@@ -11,9 +11,9 @@
 //! `serve` is the fast fake server (see `server.rs`); it prints `LISTENING http://127.0.0.1:P`
 //! once it accepts connections (port 0, the default, picks a free port). `client` runs a
 //! workload through this SDK, `raw` through plain `reqwest` without parsing. Both print one
-//! JSON line, `{"workload", "seconds", "events", "requests", "errors", "peak_rss_kb"}` (`raw`
-//! adds `bytes`), where `seconds` covers the workload only (not start-up or building the
-//! client). `events` prints `{"events": N, "bytes": B}`, what the server streams for a thread
+//! JSON line, `{"workload", "seconds", "events", "requests", "errors", "peak_rss_kb",
+//! "minor_faults"}` (`raw` adds `bytes`), where `seconds` and `minor_faults` (the process's
+//! minor page faults) cover the workload only (not start-up or building the client). `events` prints `{"events": N, "bytes": B}`, what the server streams for a thread
 //! id (`n-<N>` or `bytes-<B>`). `decode` times the decoding of the fixture's events in memory
 //! (see `decode.rs`). Workloads:
 //!
@@ -30,7 +30,7 @@ mod raw;
 mod sdk;
 mod server;
 
-use std::process::ExitCode;
+use std::{process::ExitCode, time::Instant};
 
 /// The command line of `client` and `raw`.
 pub struct Args {
@@ -101,18 +101,47 @@ pub struct Outcome {
     pub requests: u64,
     pub errors: u64,
     pub bytes: Option<u64>,
+    /// Minor page faults of the process during the workload.
+    pub faults: Option<u64>,
 }
 
-impl Outcome {
-    pub fn new(seconds: f64, events: u64, requests: u64, errors: u64) -> Outcome {
+/// The start of the timed work: the time, and the process's page faults so far.
+pub struct Clock {
+    started: Instant,
+    faults: Option<u64>,
+}
+
+impl Clock {
+    pub fn start() -> Clock {
+        Clock {
+            faults: minor_faults(),
+            started: Instant::now(),
+        }
+    }
+
+    /// The outcome of the work since the start.
+    pub fn outcome(&self, events: u64, requests: u64, errors: u64) -> Outcome {
+        let seconds = self.started.elapsed().as_secs_f64();
         Outcome {
             seconds,
             events,
             requests,
             errors,
             bytes: None,
+            faults: minor_faults()
+                .zip(self.faults)
+                .map(|(now, then)| now - then),
         }
     }
+}
+
+/// The minor page faults of this process (all its threads) so far (`/proc/self/stat`).
+fn minor_faults() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // After the command name (in parentheses, which may hold spaces): state, ppid, pgrp,
+    // session, tty_nr, tpgid, flags, minflt.
+    let (_, fields) = stat.rsplit_once(')')?;
+    fields.split_whitespace().nth(7)?.parse().ok()
 }
 
 /// Reports the first error of a kind on stderr.
@@ -216,6 +245,9 @@ fn measure(side: &str, args: impl Iterator<Item = String>) -> Result<(), BoxErro
     });
     if let Some(bytes) = outcome.bytes {
         line["bytes"] = bytes.into();
+    }
+    if let Some(faults) = outcome.faults {
+        line["minor_faults"] = faults.into();
     }
     println!("{line}");
     Ok(())

@@ -3,11 +3,9 @@
 //! no SSE decoding, no JSON. Streams report `events: 0` and the bytes read; their event rate
 //! is the stream's known event count over the time.
 
-use std::time::Instant;
-
 use futures_util::future::join_all;
 
-use crate::{Args, Outcome, report_error, shares};
+use crate::{Args, Clock, Outcome, report_error, shares};
 
 pub async fn run(args: &Args) -> Result<Outcome, Box<dyn std::error::Error>> {
     let http = reqwest::Client::builder().build()?;
@@ -15,10 +13,9 @@ pub async fn run(args: &Args) -> Result<Outcome, Box<dyn std::error::Error>> {
     let outcome = match args.workload.as_str() {
         "stream" | "memory" => {
             let url = stream_url(&base, args.thread()?, args.run()?);
-            let started = Instant::now();
+            let clock = Clock::start();
             let result = read_stream(&http, &url).await;
-            let seconds = started.elapsed().as_secs_f64();
-            let mut outcome = Outcome::new(seconds, 0, 1, 0);
+            let mut outcome = clock.outcome(0, 1, 0);
             match result {
                 Ok(bytes) => outcome.bytes = Some(bytes),
                 Err(e) => {
@@ -31,7 +28,7 @@ pub async fn run(args: &Args) -> Result<Outcome, Box<dyn std::error::Error>> {
         "requests" => {
             let (thread, count) = (args.thread()?, args.count()?);
             let url = format!("{base}/threads/{thread}");
-            let started = Instant::now();
+            let clock = Clock::start();
             let (mut errors, mut bytes) = (0, 0);
             for _ in 0..count {
                 match get_bytes(&http, &url).await {
@@ -44,20 +41,20 @@ pub async fn run(args: &Args) -> Result<Outcome, Box<dyn std::error::Error>> {
                     }
                 }
             }
-            let mut outcome = Outcome::new(started.elapsed().as_secs_f64(), 0, count, errors);
+            let mut outcome = clock.outcome(0, count, errors);
             outcome.bytes = Some(bytes);
             outcome
         }
         "concurrent" => {
             let url = stream_url(&base, args.thread()?, args.run()?);
             let streams = args.concurrency()?;
-            let started = Instant::now();
+            let clock = Clock::start();
             let tasks = (0..streams).map(|_| {
                 let (http, url) = (http.clone(), url.clone());
                 tokio::spawn(async move { read_stream(&http, &url).await })
             });
             let results = join_all(tasks).await;
-            let mut outcome = Outcome::new(started.elapsed().as_secs_f64(), 0, streams as u64, 0);
+            let mut outcome = clock.outcome(0, streams as u64, 0);
             let mut bytes = 0;
             for result in results {
                 match result {
@@ -157,7 +154,7 @@ async fn e2e(
     } else {
         ("wait", r#"{"assistant_id":"echo","input":{"text":"hi"}}"#)
     };
-    let started = Instant::now();
+    let clock = Clock::start();
     let lanes = threads
         .into_iter()
         .zip(shares(count, lanes))
@@ -181,7 +178,7 @@ async fn e2e(
             })
         });
     let results = join_all(lanes).await;
-    let mut outcome = Outcome::new(started.elapsed().as_secs_f64(), 0, count, 0);
+    let mut outcome = clock.outcome(0, count, 0);
     let mut bytes = 0;
     for result in results {
         let (n, errors) = result.unwrap_or((0, 1));

@@ -1,13 +1,11 @@
 //! `langgraph-bench client <workload>`: the workloads through this SDK's public API, as a user
 //! writes them.
 
-use std::time::Instant;
-
 use futures_util::{TryStreamExt, future::join_all};
 use langgraph_sdk::{Client, runs::StreamMode};
 use serde_json::json;
 
-use crate::{Args, Outcome, report_error, shares};
+use crate::{Args, Clock, Outcome, report_error, shares};
 
 pub async fn run(args: &Args) -> Result<Outcome, Box<dyn std::error::Error>> {
     // Not timed: building the client (the HTTP client, its TLS configuration).
@@ -15,15 +13,14 @@ pub async fn run(args: &Args) -> Result<Outcome, Box<dyn std::error::Error>> {
     let outcome = match args.workload.as_str() {
         "stream" | "memory" => {
             let (thread, run) = (args.thread()?, args.run()?);
-            let started = Instant::now();
+            let clock = Clock::start();
             let (events, error) = consume(&client, thread, run).await;
-            let seconds = started.elapsed().as_secs_f64();
             report_error("join_stream", error.as_ref());
-            Outcome::new(seconds, events, 1, u64::from(error.is_some()))
+            clock.outcome(events, 1, u64::from(error.is_some()))
         }
         "requests" => {
             let (thread, count) = (args.thread()?, args.count()?);
-            let started = Instant::now();
+            let clock = Clock::start();
             let mut errors = 0;
             for _ in 0..count {
                 if let Err(e) = client.threads().get(thread).await {
@@ -33,19 +30,18 @@ pub async fn run(args: &Args) -> Result<Outcome, Box<dyn std::error::Error>> {
                     errors += 1;
                 }
             }
-            Outcome::new(started.elapsed().as_secs_f64(), 0, count, errors)
+            clock.outcome(0, count, errors)
         }
         "concurrent" => {
             let (thread, run, streams) = (args.thread()?, args.run()?, args.concurrency()?);
-            let started = Instant::now();
+            let clock = Clock::start();
             // One task per stream, all on one client (its connection pool).
             let tasks = (0..streams).map(|_| {
                 let (client, thread, run) = (client.clone(), thread.to_owned(), run.to_owned());
                 tokio::spawn(async move { consume(&client, &thread, &run).await })
             });
             let results = join_all(tasks).await;
-            let seconds = started.elapsed().as_secs_f64();
-            let mut outcome = Outcome::new(seconds, 0, streams as u64, 0);
+            let mut outcome = clock.outcome(0, streams as u64, 0);
             for result in results {
                 match result {
                     Ok((events, error)) => {
@@ -101,7 +97,7 @@ async fn e2e(client: &Client, args: &Args) -> Result<Outcome, Box<dyn std::error
         threads.push(client.threads().create().await?.thread_id.to_string());
     }
     let streamed = args.workload == "e2e-stream";
-    let started = Instant::now();
+    let clock = Clock::start();
     let lanes = threads
         .into_iter()
         .zip(shares(count, lanes))
@@ -134,7 +130,7 @@ async fn e2e(client: &Client, args: &Args) -> Result<Outcome, Box<dyn std::error
             })
         });
     let results = join_all(lanes).await;
-    let mut outcome = Outcome::new(started.elapsed().as_secs_f64(), 0, count, 0);
+    let mut outcome = clock.outcome(0, count, 0);
     for result in results {
         let (events, errors) = result.unwrap_or((0, 1));
         outcome.events += events;

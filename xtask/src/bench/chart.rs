@@ -6,7 +6,7 @@ use super::{CLIENTS, Report, mb, rate, si};
 
 const WIDTH: f64 = 1000.0;
 const PANEL_W: f64 = 470.0;
-const PANEL_H: f64 = 222.0;
+const PANEL_H: f64 = 262.0;
 const TOP: f64 = 78.0;
 const LABEL_W: f64 = 88.0;
 const BAR_H: f64 = 22.0;
@@ -15,6 +15,7 @@ const BAR_GAP: f64 = 9.0;
 fn color(client: &str) -> &'static str {
     match client {
         "rust" => "#ce422b",
+        "pass" => "#e9967a",
         "python" => "#3572a5",
         "js" => "#d4a017",
         _ => "#8a8a8a",

@@ -107,3 +107,19 @@ pub(super) fn utc_now() -> String {
 }
 
 // --------------------------------------------------------------------------
+
+/// The load average (1, 5 and 15 minutes) and the processes running, from `/proc/loadavg`.
+pub(super) fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| {
+            let f: Vec<&str> = text.split_whitespace().collect();
+            Some(format!(
+                "{} {} {} (1, 5, 15 min)",
+                f.first()?,
+                f.get(1)?,
+                f.get(2)?
+            ))
+        })
+        .unwrap_or_else(|| "unknown".into())
+}

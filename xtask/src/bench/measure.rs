@@ -10,6 +10,8 @@ pub(super) struct Sample {
     pub(super) errors: u64,
     pub(super) peak_rss_kb: u64,
     pub(super) bytes: Option<u64>,
+    /// Minor page faults during the workload (the Rust clients).
+    pub(super) minor_faults: Option<u64>,
     /// What the client said about its errors (the end of its stderr).
     pub(super) error: Option<String>,
 }
@@ -22,6 +24,7 @@ impl Sample {
             errors: line.get("errors").and_then(Value::as_u64).unwrap_or(0),
             peak_rss_kb: line.get("peak_rss_kb").and_then(Value::as_u64).unwrap_or(0),
             bytes: line.get("bytes").and_then(Value::as_u64),
+            minor_faults: line.get("minor_faults").and_then(Value::as_u64),
             error: line.get("error").and_then(Value::as_str).map(str::to_owned),
         })
     }
@@ -74,6 +77,17 @@ impl Cell {
 
     pub(super) fn rss_kb(&self) -> Option<Stats> {
         stats(self.samples.iter().map(|s| s.peak_rss_kb as f64))
+    }
+
+    /// Minor page faults per MB of a stream of `bytes` (median of the repetitions).
+    pub(super) fn faults_per_mb(&self, bytes: u64) -> Option<f64> {
+        let mb = bytes as f64 / 1e6;
+        let per_mb = self
+            .samples
+            .iter()
+            .filter_map(|s| s.minor_faults)
+            .map(|f| f as f64 / mb);
+        stats(per_mb).filter(|_| mb > 0.0).map(|s| s.median)
     }
 
     /// The events a client delivered in its median repetition (`None` for the baseline,
@@ -206,12 +220,13 @@ pub(super) fn measure(
         measure_lanes(workload, runners, url, results);
         return;
     }
+    let runners: Vec<&Runner> = runners.iter().filter(|r| r.applies(workload)).collect();
     let cells = results.entry(workload.key).or_default();
-    for runner in runners {
+    for runner in &runners {
         cells.entry(runner.key).or_default().reps = reps;
     }
     for rep in 0..reps {
-        for runner in runners {
+        for runner in &runners {
             let cell = cells.get_mut(runner.key).expect("cell");
             if rep >= cell.reps {
                 continue;
@@ -282,11 +297,10 @@ pub(super) fn measure_lanes(
 ) {
     let cells = results.entry(workload.key).or_default();
     for round in 0..E2E_ROUNDS {
-        let order: Vec<&Runner> = if round % 2 == 0 {
-            runners.iter().collect()
-        } else {
-            runners.iter().rev().collect()
-        };
+        let mut order: Vec<&Runner> = runners.iter().filter(|r| r.applies(workload)).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
         for runner in order {
             measure_round(workload, runner, url, round, cells);
         }
@@ -410,3 +424,95 @@ pub(super) fn unit(workload: &Workload) -> &'static str {
 }
 
 // --------------------------------------------------------------------------
+
+/// Instructions per event of the Rust clients on the stream workload (callgrind), by client.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Instructions {
+    pub(super) per_event: BTreeMap<String, f64>,
+    /// Why they were not measured.
+    pub(super) missing: Option<String>,
+}
+
+impl Instructions {
+    /// Runs the stream of `stream` twice under callgrind for each Rust client, at its size and
+    /// at a fifth of it: the difference over the difference in events is what an event
+    /// costs, start-up and the end of the stream cancelling out. Deterministic, unlike times
+    /// on a shared machine: user-space instructions only (not the kernel's work).
+    pub(super) fn measure(
+        runners: &[Runner],
+        stream: &Workload,
+        url: &str,
+        target: &Path,
+    ) -> Instructions {
+        if !on_path("valgrind") {
+            return Instructions {
+                missing: Some("valgrind is not installed".into()),
+                ..Instructions::default()
+            };
+        }
+        let Some(events) = stream.events else {
+            return Instructions::default();
+        };
+        let small = events / 5;
+        eprintln!("\n== Instructions per event (callgrind, {events} and {small} events)");
+        let dir = target.join("langgraph-bench");
+        let mut per_event = BTreeMap::new();
+        for runner in runners
+            .iter()
+            .filter(|r| matches!(r.key, "rust" | "pass" | "raw"))
+        {
+            let mut counts = Vec::new();
+            for n in [events, small] {
+                let out = dir.join(format!("callgrind.{}.{n}", runner.key));
+                let mut command = Command::new("valgrind");
+                command
+                    .arg("--tool=callgrind")
+                    .arg(format!("--callgrind-out-file={}", out.display()))
+                    .arg(&runner.program)
+                    .args(&runner.prefix)
+                    .args(["stream", "--url", url, "--thread", &format!("n-{n}")])
+                    .args(["--run", "run-1"])
+                    .stdin(Stdio::null());
+                let result = command.output();
+                let _ = std::fs::remove_file(&out);
+                let collected = result.ok().and_then(|o| {
+                    let text = String::from_utf8_lossy(&o.stderr);
+                    text.lines().find_map(|l| {
+                        let (_, n) = l.split_once("Collected : ")?;
+                        n.trim().parse::<f64>().ok()
+                    })
+                });
+                counts.extend(collected);
+            }
+            if let [big, small_count] = counts[..] {
+                let value = (big - small_count) / (events - small) as f64;
+                eprintln!("  {:<6} {value:.0} instructions an event", runner.key);
+                per_event.insert(runner.key.to_string(), value);
+            } else {
+                eprintln!("  {:<6} callgrind gave no count", runner.key);
+            }
+        }
+        Instructions {
+            per_event,
+            missing: None,
+        }
+    }
+
+    pub(super) fn to_json(&self) -> Value {
+        serde_json::json!({"per_event": self.per_event, "missing": self.missing})
+    }
+
+    pub(super) fn parse(v: &Value) -> Instructions {
+        Instructions {
+            per_event: v["per_event"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            missing: v["missing"].as_str().map(str::to_owned),
+        }
+    }
+}

@@ -6,6 +6,8 @@
 //! (`seconds`, `events`, `requests`, `errors`, `peak_rss_kb`) about the timed part only:
 //!
 //! - `rust`: `langgraph-bench client <workload> ...` (the `bench/` crate, release build);
+//! - `pass`: `langgraph-bench pass <workload> ...`, the same SDK's pass-through streams
+//!   (events as name and data bytes, no JSON decoding; stream workloads only);
 //! - `raw`: `langgraph-bench raw <workload> ...`, plain `reqwest` reading the same bytes;
 //! - `python`: `target/langgraph-venv/bin/python bench/python/runner.py <workload> ...`;
 //! - `js`: `node bench/js/runner.mjs <workload> ...` (after `npm ci` in `bench/js`), skipped
@@ -17,8 +19,12 @@
 //!
 //! - `--quick`: small sizes, 3 repetitions;
 //! - `--reps N`: repetitions per figure (default 5);
-//! - `--clients rust,raw,python,js`: only these;
+//! - `--clients rust,pass,raw,python,js`: only these;
 //! - `--no-e2e`: skip the real-server workloads.
+//!
+//! With `valgrind` on the PATH, the stream is also run under callgrind for the Rust clients
+//! (instructions per event, independent of the machine's load). The load average at the
+//! start and the end is in the report.
 //!
 //! Every run saves its measurements in `target/langgraph-bench/results.json`;
 //! `cargo xtask bench --render RESULTS.json [DIR]` writes the report again from such a file
@@ -97,9 +103,10 @@ impl Options {
                     let list: Vec<String> = list.split(',').map(str::to_owned).collect();
                     for c in &list {
                         if !CLIENTS.iter().any(|(key, _)| key == c) {
-                            return Err(
-                                format!("unknown client `{c}` (rust, raw, python, js)").into()
-                            );
+                            return Err(format!(
+                                "unknown client `{c}` (rust, pass, raw, python, js)"
+                            )
+                            .into());
                         }
                     }
                     options.clients = Some(list);
@@ -132,6 +139,7 @@ impl Options {
 /// The clients, in the order of the tables: key and name.
 const CLIENTS: &[(&str, &str)] = &[
     ("rust", "langgraph-sdk (Rust, this crate)"),
+    ("pass", "langgraph-sdk pass-through (Rust, this crate)"),
     ("python", "langgraph-sdk (Python, official)"),
     ("js", "@langchain/langgraph-sdk (JS, official)"),
     ("raw", "raw reqwest, no parsing (baseline)"),
@@ -145,6 +153,11 @@ struct Runner {
 }
 
 impl Runner {
+    /// Whether this client runs `workload` (pass-through streams: the stream workloads only).
+    fn applies(&self, workload: &Workload) -> bool {
+        self.key != "pass" || (workload.events.is_some() && workload.target == Target::Fast)
+    }
+
     fn command(&self, workload: &str, url: &str, args: &[String]) -> Command {
         let mut command = Command::new(&self.program);
         command
@@ -430,6 +443,13 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
             prefix: vec!["client".into()],
         });
     }
+    if options.wants("pass") {
+        runners.push(Runner {
+            key: "pass",
+            program: bench.clone().into(),
+            prefix: vec!["pass".into()],
+        });
+    }
     if options.wants("python") {
         match python_runner(&root) {
             Ok((runner, rows)) => {
@@ -463,12 +483,18 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
 
     let workloads = workloads(&options, &bench)?;
     let mut results = Results::new();
+    env.rows
+        .push(("Load average at the start".into(), load_average()));
 
     let fast = FastServer::start(&bench)?;
     eprintln!("bench: fast server at {}", fast.url);
     for workload in workloads.iter().filter(|w| w.target == Target::Fast) {
         measure(workload, &runners, &fast.url, options.reps, &mut results);
     }
+    let instructions = match workloads.iter().find(|w| w.key == "stream") {
+        Some(stream) => Instructions::measure(&runners, stream, &fast.url, &target),
+        None => Instructions::default(),
+    };
     drop(fast);
     let decode = if options.wants("rust") && workloads.iter().any(|w| w.key == "stream") {
         eprintln!("bench: decoding the stream's events in memory");
@@ -502,6 +528,8 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         drop(server);
     }
 
+    env.rows
+        .push(("Load average at the end".into(), load_average()));
     let total = started.elapsed().as_secs_f64();
     let report = Report {
         reps: options.reps,
@@ -511,6 +539,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         total_seconds: total,
         build_seconds,
         decode,
+        instructions,
     };
     let out_dir = if options.full() {
         root.join("docs")
@@ -569,6 +598,7 @@ fn render(args: &[String]) -> Result<ExitCode, Error> {
         total_seconds,
         build_seconds,
         decode: Decode::parse(&saved["decode"]),
+        instructions: Instructions::parse(&saved["instructions"]),
     };
     write_report(&report, &dir)?;
     Ok(ExitCode::SUCCESS)
