@@ -456,6 +456,7 @@ impl Instructions {
         let small = events / 5;
         eprintln!("\n== Instructions per event (callgrind, {events} and {small} events)");
         let dir = target.join("langgraph-bench");
+        let _ = std::fs::create_dir_all(&dir);
         let mut per_event = BTreeMap::new();
         for runner in runners
             .iter()
@@ -475,14 +476,17 @@ impl Instructions {
                     .stdin(Stdio::null());
                 let result = command.output();
                 let _ = std::fs::remove_file(&out);
-                let collected = result.ok().and_then(|o| {
-                    let text = String::from_utf8_lossy(&o.stderr);
-                    text.lines().find_map(|l| {
-                        let (_, n) = l.split_once("Collected : ")?;
-                        n.trim().parse::<f64>().ok()
-                    })
+                let stderr = result
+                    .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+                    .unwrap_or_else(|e| e.to_string());
+                let collected = stderr.lines().find_map(|l| {
+                    let (_, n) = l.split_once("Collected : ")?;
+                    n.trim().parse::<f64>().ok()
                 });
-                counts.extend(collected);
+                match collected {
+                    Some(count) => counts.push(count),
+                    None => eprintln!("  {:<6} callgrind: {}", runner.key, tail(&stderr, 4)),
+                }
             }
             if let [big, small_count] = counts[..] {
                 let value = (big - small_count) / (events - small) as f64;
