@@ -132,7 +132,7 @@ pub struct MessageAccumulator {
     /// Namespace → the last message without an id (chunks without an id continue it).
     anonymous: HashMap<Vec<String>, usize>,
     /// `messages/metadata` for ids not seen yet.
-    pending_metadata: HashMap<String, Map<String, Value>>,
+    pending_metadata: HashMap<String, ChunkMetadata>,
 }
 
 impl MessageAccumulator {
@@ -165,7 +165,7 @@ impl MessageAccumulator {
                 for (id, value) in by_id {
                     // `{"<id>": {"metadata": {...}}}`.
                     let metadata = match value.get("metadata").unwrap_or(value) {
-                        Value::Object(m) => m.clone(),
+                        Value::Object(m) => ChunkMetadata::from(m.clone()),
                         _ => continue,
                     };
                     match self.position(namespace, Some(id)) {
@@ -196,7 +196,7 @@ impl MessageAccumulator {
         metadata: &ChunkMetadata,
     ) -> MessageDelta {
         if !chunk.kind.ends_with("Chunk") {
-            return self.replace(namespace, chunk, Some(metadata.to_map()), true);
+            return self.replace(namespace, chunk, Some(metadata), true);
         }
         let kind = normalize_kind(&chunk.kind);
         let (index, new) = match self.position(namespace, chunk.id.as_deref()) {
@@ -204,9 +204,9 @@ impl MessageAccumulator {
             _ => (self.insert(namespace, chunk.id.as_deref(), kind), true),
         };
         let message = &mut self.messages[index];
-        if message.metadata.is_empty() {
-            // Read once per message, not per chunk.
-            message.metadata = metadata.to_map();
+        if is_empty(&message.metadata) {
+            // Kept once per message, not per chunk (and not read: see `ChunkMetadata`).
+            message.metadata = metadata.clone();
         }
         let added = message.fold(chunk);
         let text = chunk.text();
@@ -332,7 +332,7 @@ impl MessageAccumulator {
         &mut self,
         namespace: &[String],
         message: &Message,
-        metadata: Option<Map<String, Value>>,
+        metadata: Option<&ChunkMetadata>,
         complete: bool,
     ) -> MessageDelta {
         let kind = normalize_kind(&message.kind);
@@ -354,7 +354,7 @@ impl MessageAccumulator {
         let mut replacement = AccumulatedMessage::whole(message);
         replacement.namespace = std::mem::take(&mut stored.namespace);
         replacement.metadata = match metadata {
-            Some(m) if !m.is_empty() && stored.metadata.is_empty() => m,
+            Some(m) if !is_empty(m) && is_empty(&stored.metadata) => m.clone(),
             _ => std::mem::take(&mut stored.metadata),
         };
         replacement.complete = complete || stored.complete;
@@ -433,8 +433,8 @@ pub struct AccumulatedMessage {
     pub extra: Map<String, Value>,
     /// The metadata of the node that produced the message (`langgraph_node`,
     /// `langgraph_step`, `ls_model_name`, …): of its first chunk, or of the
-    /// `messages/metadata` event.
-    pub metadata: Map<String, Value>,
+    /// `messages/metadata` event. As the server sent it: reading it is where it is checked.
+    pub metadata: ChunkMetadata,
     /// No more chunks will come: the last chunk was seen (`"chunk_position": "last"`), the
     /// message came whole or in a `messages/complete` event, or the stream ended.
     pub complete: bool,
@@ -447,8 +447,11 @@ impl AccumulatedMessage {
     }
 
     /// The node that produced the message (`metadata.langgraph_node`).
-    pub fn node(&self) -> Option<&str> {
-        self.metadata.get("langgraph_node").and_then(Value::as_str)
+    ///
+    /// # Errors
+    /// [`Error::Decode`](crate::Error::Decode) if the metadata the server sent is not JSON.
+    pub fn node(&self) -> Result<Option<String>> {
+        self.metadata.node()
     }
 
     /// The message as LangChain serializes it (a whole message, not a chunk), e.g. to send
@@ -528,7 +531,7 @@ impl AccumulatedMessage {
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
-            metadata: Map::new(),
+            metadata: ChunkMetadata::default(),
             complete: false,
         }
     }
@@ -760,6 +763,14 @@ fn merge_tool_call_chunk(merged: &mut Vec<ToolCallChunk>, piece: &ToolCallChunk)
         }
         None => merged.push(piece.clone()),
     }
+}
+
+/// Whether no metadata was kept yet (none came, or only an empty object).
+fn is_empty(metadata: &ChunkMetadata) -> bool {
+    let json = metadata.as_json().trim();
+    json.strip_prefix('{')
+        .and_then(|json| json.strip_suffix('}'))
+        .is_some_and(|inside| inside.trim().is_empty())
 }
 
 /// Token counts (`usage_metadata`).
@@ -1013,7 +1024,7 @@ mod tests {
         assert_eq!(messages.len(), 1);
         assert_eq!(messages[0].text(), "The quick fox.");
         assert_eq!(messages[0].content, json!("The quick fox."));
-        assert_eq!(messages[0].node(), Some("model"));
+        assert_eq!(messages[0].node().unwrap().as_deref(), Some("model"));
         assert!(messages[0].complete);
         assert!(messages[0].tool_calls.is_empty());
         assert_eq!(messages[0].usage, None);
@@ -1281,7 +1292,7 @@ mod tests {
         assert_eq!(m.name.as_deref(), Some("get_weather"));
         assert_eq!(m.extra["status"], json!("success"));
         assert!(!m.extra.contains_key("artifact"));
-        assert_eq!(m.node(), Some("model"));
+        assert_eq!(m.node().unwrap().as_deref(), Some("model"));
         let back = m.to_message();
         assert_eq!(back.kind, "tool");
         assert_eq!(back.text(), "It is sunny.");
@@ -1350,7 +1361,7 @@ mod tests {
         assert_eq!(acc.messages().len(), 1);
         let m = &acc.messages()[0];
         assert_eq!(m.text(), "A quick fox.");
-        assert_eq!(m.node(), Some("model"));
+        assert_eq!(m.node().unwrap().as_deref(), Some("model"));
         assert_eq!(m.tool_calls[0].args, json!({"x": 1}));
         assert!(m.complete);
     }

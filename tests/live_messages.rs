@@ -63,7 +63,7 @@ async fn chat_tuple_mode_reassembles_the_text() {
     assert!(answer.complete);
     assert!(answer.id.as_deref().is_some_and(|id| !id.is_empty()));
     assert!(answer.namespace.is_empty());
-    assert_eq!(answer.node(), Some("model"));
+    assert_eq!(answer.node().unwrap().as_deref(), Some("model"));
     assert!(answer.tool_calls.is_empty());
     // The fake model reports no token usage.
     assert_eq!(answer.usage, None);
@@ -98,7 +98,7 @@ async fn tools_tuple_mode_reassembles_the_tool_call() {
     assert_eq!(tool.text(), TOOL_RESULT_TEXT);
     assert_eq!(tool.tool_call_id.as_deref(), Some("call_1"));
     assert_eq!(tool.name.as_deref(), Some("get_weather"));
-    assert_eq!(tool.node(), Some("tools"));
+    assert_eq!(tool.node().unwrap().as_deref(), Some("tools"));
     assert_eq!(tool.extra.get("status"), Some(&json!("success")));
 
     let answer = &messages[2];
@@ -125,7 +125,7 @@ async fn messages_mode_gives_the_same_text() {
     assert_eq!(answers.len(), 1, "{:#?}", acc.messages());
     assert_eq!(answers[0].text(), CHAT_TEXT);
     // From `messages/metadata`.
-    assert_eq!(answers[0].node(), Some("model"));
+    assert_eq!(answers[0].node().unwrap().as_deref(), Some("model"));
     // The server never sends `messages/complete` for a streamed AI message.
     assert!(!answers[0].complete);
     acc.finish();
@@ -158,6 +158,12 @@ async fn collect_in_one_line() {
     assert_eq!(texts, ["", TOOL_RESULT_TEXT, TOOLS_FINAL_TEXT]);
     assert_eq!(messages[0].tool_calls[0].args, json!({"city": "Paris"}));
     assert!(messages.iter().all(|m| m.complete));
-    assert_eq!(messages[0].metadata.get("langgraph_step"), Some(&json!(1)));
-    assert_eq!(messages[2].metadata.get("langgraph_step"), Some(&json!(3)));
+    assert_eq!(
+        messages[0].metadata.get("langgraph_step").unwrap(),
+        Some(json!(1))
+    );
+    assert_eq!(
+        messages[2].metadata.get("langgraph_step").unwrap(),
+        Some(json!(3))
+    );
 }

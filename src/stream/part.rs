@@ -73,7 +73,8 @@ impl<S: Serialize> StreamEvent<S> {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when `S` (a type of yours, from `values_as`) does not
-    /// serialize.
+    /// serialize; [`Error::Decode`] when a message chunk's metadata, read here for the first
+    /// time, is not JSON (see [`ChunkMetadata`]).
     pub fn data(&self) -> Result<Value, Error> {
         fn json<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
             crate::request::to_json("event data", value)
@@ -94,7 +95,9 @@ impl<S: Serialize> StreamEvent<S> {
                 updates,
                 interrupts,
             } => with_interrupts(Value::Object(updates.clone()), interrupts),
-            StreamPart::Message { chunk, metadata } => json(&(chunk, metadata)),
+            StreamPart::Message { chunk, metadata } => {
+                Ok(Value::Array(vec![json(chunk)?, metadata.to_typed()?]))
+            }
             StreamPart::MessagesPartial(messages) | StreamPart::MessagesComplete(messages) => {
                 json(messages)
             }
@@ -513,54 +516,80 @@ impl Message {
 /// The metadata of the node that produced a message chunk (`langgraph_node`,
 /// `langgraph_step`, `ls_model_name`, the run's ids, …), read when asked for.
 ///
-/// It is kept as the JSON text the server sent: a token stream carries one per chunk, about a
-/// kilobyte with twenty keys on a deployed server, and most consumers read one key or none.
+/// It is kept as the JSON text the server sent, not decoded and not even checked: a token
+/// stream carries one per chunk, about a kilobyte with twenty keys on a deployed server, and
+/// most consumers read one key or none. So reading is where bad metadata shows: every method
+/// that reads it returns [`Error::Decode`] if the text is not JSON (or the key's value not of
+/// the type asked for).
 ///
 /// ```
 /// # use langgraph_sdk::stream::ChunkMetadata;
 /// let metadata: ChunkMetadata =
 ///     serde_json::from_str(r#"{"langgraph_node": "model", "langgraph_step": 2}"#)?;
-/// assert_eq!(metadata.node().as_deref(), Some("model"));
-/// assert_eq!(metadata.step(), Some(2));
-/// assert_eq!(metadata.get("langgraph_step"), Some(serde_json::json!(2)));
-/// assert_eq!(metadata.to_map().len(), 2);
-/// # Ok::<(), serde_json::Error>(())
+/// assert_eq!(metadata.node()?.as_deref(), Some("model"));
+/// assert_eq!(metadata.step()?, Some(2));
+/// assert_eq!(metadata.get("langgraph_step")?, Some(serde_json::json!(2)));
+/// assert_eq!(metadata.get("absent")?, None);
+/// assert_eq!(metadata.to_map()?.len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ChunkMetadata(Box<serde_json::value::RawValue>);
+#[derive(Clone)]
+pub struct ChunkMetadata {
+    json: Box<str>,
+    /// The operation whose stream it came from, for errors.
+    operation: &'static str,
+}
+
+/// The operation named by errors about metadata that did not come from a stream.
+const NO_OPERATION: &str = "chunk metadata";
 
 impl ChunkMetadata {
-    /// The node that produced the chunk (`langgraph_node`).
-    pub fn node(&self) -> Option<String> {
-        match self.get("langgraph_node")? {
-            Value::String(node) => Some(node),
-            _ => None,
+    /// Metadata as the server sent it in the stream of `operation` (not checked here).
+    pub(crate) fn unchecked(json: &str, operation: &'static str) -> ChunkMetadata {
+        ChunkMetadata {
+            json: json.into(),
+            operation,
         }
     }
 
+    /// The node that produced the chunk (`langgraph_node`).
+    pub fn node(&self) -> Result<Option<String>, Error> {
+        self.find("langgraph_node")
+    }
+
     /// The step of the graph (`langgraph_step`).
-    pub fn step(&self) -> Option<u64> {
-        self.get("langgraph_step")?.as_u64()
+    pub fn step(&self) -> Result<Option<u64>, Error> {
+        self.find("langgraph_step")
     }
 
     /// The value of `key`, if the metadata has it.
-    pub fn get(&self, key: &str) -> Option<Value> {
-        struct Find<'k>(&'k str);
-        impl<'de> serde::de::Visitor<'de> for Find<'_> {
-            type Value = Option<Value>;
+    pub fn get(&self, key: &str) -> Result<Option<Value>, Error> {
+        self.find(key)
+    }
+
+    /// The value of `key` decoded as `T` (`None` if absent or `null`); the last of duplicate
+    /// keys wins, as in a map. The whole text is read, so that bad JSON anywhere is an error.
+    fn find<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, Error> {
+        struct Find<'k, T>(&'k str, std::marker::PhantomData<T>);
+        impl<'de, T: DeserializeOwned> serde::de::DeserializeSeed<'de> for Find<'_, T> {
+            type Value = Option<T>;
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+                d.deserialize_map(self)
+            }
+        }
+        impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for Find<'_, T> {
+            type Value = Option<T>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Option<Value>, A::Error> {
-                // The last of duplicate keys wins, as in a `Map`.
+            ) -> Result<Option<T>, A::Error> {
                 let mut found = None;
                 while let Some(key) = map.next_key::<Key<'de>>()? {
                     if key.as_str() == self.0 {
-                        found = Some(map.next_value()?);
+                        found = map.next_value()?;
                     } else {
                         map.next_value::<serde::de::IgnoredAny>()?;
                     }
@@ -568,50 +597,93 @@ impl ChunkMetadata {
                 Ok(found)
             }
         }
-        use serde::Deserializer as _;
-        serde_json::Deserializer::from_str(self.0.get())
-            .deserialize_map(Find(key))
-            .ok()
-            .flatten()
+        let mut de = serde_json::Deserializer::from_str(&self.json);
+        serde::de::DeserializeSeed::deserialize(Find(key, std::marker::PhantomData), &mut de)
+            .and_then(|found| de.end().map(|()| found))
+            .map_err(|e| self.error(&format!("`{key}`"), e))
     }
 
-    /// All of it, as a map (empty if the server sent something other than an object).
-    pub fn to_map(&self) -> Map<String, Value> {
-        self.to_typed().unwrap_or_default()
+    /// All of it, as a map.
+    pub fn to_map(&self) -> Result<Map<String, Value>, Error> {
+        self.to_typed()
     }
 
     /// All of it, decoded as `T`.
-    pub fn to_typed<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_str(self.0.get())
+    pub fn to_typed<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_str(&self.json).map_err(|e| self.error("", e))
     }
 
-    /// The JSON text as the server sent it.
+    /// The JSON text as the server sent it (not checked: see the type's docs).
     pub fn as_json(&self) -> &str {
-        self.0.get()
+        &self.json
+    }
+
+    fn error(&self, what: &str, e: serde_json::Error) -> Error {
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!(" {what}")
+        };
+        Error::decode_in(
+            self.operation,
+            format_args!("message chunk metadata{what}"),
+            e,
+            self.json.as_bytes(),
+        )
+    }
+}
+
+impl Serialize for ChunkMetadata {
+    /// The JSON as it was sent; metadata that is not JSON does not serialize (an error).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match serde_json::from_str::<&serde_json::value::RawValue>(&self.json) {
+            Ok(raw) => raw.serialize(serializer),
+            Err(e) => Err(serde::ser::Error::custom(format!(
+                "message chunk metadata is not JSON: {e}"
+            ))),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ChunkMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ChunkMetadata, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        Ok(ChunkMetadata {
+            json: raw.into(),
+            operation: NO_OPERATION,
+        })
     }
 }
 
 impl Default for ChunkMetadata {
     fn default() -> ChunkMetadata {
-        ChunkMetadata::from(Map::new())
+        ChunkMetadata::unchecked("{}", NO_OPERATION)
     }
 }
 
 impl From<Map<String, Value>> for ChunkMetadata {
     fn from(map: Map<String, Value>) -> ChunkMetadata {
-        let text = Value::Object(map).to_string();
-        ChunkMetadata(
-            serde_json::value::RawValue::from_string(text).expect("a map is a JSON object"),
-        )
+        ChunkMetadata {
+            json: Value::Object(map).to_string().into(),
+            operation: NO_OPERATION,
+        }
     }
 }
 
 impl PartialEq for ChunkMetadata {
-    /// The same keys with the same values, in any order and spacing.
+    /// The same keys with the same values, in any order and spacing (the same text, when it
+    /// is not JSON).
     fn eq(&self, other: &ChunkMetadata) -> bool {
-        self.as_json() == other.as_json()
-            || serde_json::from_str::<Value>(self.as_json()).ok()
-                == serde_json::from_str::<Value>(other.as_json()).ok()
+        if self.json == other.json {
+            return true;
+        }
+        match (
+            serde_json::from_str::<Value>(&self.json),
+            serde_json::from_str::<Value>(&other.json),
+        ) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
     }
 }
 
@@ -621,6 +693,28 @@ impl std::fmt::Debug for ChunkMetadata {
             .field(&self.as_json())
             .finish()
     }
+}
+
+/// A `messages` event's data, `[<message>, <metadata>]`: the message decoded, the metadata
+/// kept as its text (after the message, up to the closing bracket; not read here).
+fn message_tuple(
+    operation: &'static str,
+    text: &str,
+) -> Result<(Box<Message>, ChunkMetadata), serde_json::Error> {
+    use serde::de::Error as _;
+    let shape = || serde_json::Error::custom("expected `[message, metadata]`");
+    let inner = text.trim_start().strip_prefix('[').ok_or_else(shape)?;
+    let mut items = serde_json::Deserializer::from_str(inner).into_iter::<Boxed>();
+    let Boxed(chunk) = items.next().ok_or_else(shape)??;
+    let rest = &inner[items.byte_offset()..];
+    let metadata = rest
+        .trim_start()
+        .strip_prefix(',')
+        .and_then(|rest| rest.trim_end().strip_suffix(']'))
+        .map(str::trim)
+        .filter(|metadata| !metadata.is_empty())
+        .ok_or_else(shape)?;
+    Ok((chunk, ChunkMetadata::unchecked(metadata, operation)))
 }
 
 /// The text of message content: the string, or the `text` of its text blocks.
@@ -675,9 +769,10 @@ fn json_or_text(data: &[u8]) -> Value {
 
 /// Splits `updates|parent:1|child:2` into the mode and the namespace.
 fn split_name(event: &str) -> (&str, Vec<String>) {
-    let mut parts = event.split('|');
-    let name = parts.next().unwrap_or_default();
-    (name, parts.map(str::to_string).collect())
+    let Some((name, namespace)) = event.split_once('|') else {
+        return (event, Vec::new());
+    };
+    (name, namespace.split('|').map(str::to_string).collect())
 }
 
 /// Decodes one SSE event of `operation`'s stream.
@@ -708,6 +803,14 @@ pub(crate) fn decode<S: DeserializeOwned>(
         event: &str,
         data: &[u8],
     ) -> Result<T, Error> {
+        direct_with(operation, event, data, |text| serde_json::from_str(text))
+    }
+    fn direct_with<T>(
+        operation: &'static str,
+        event: &str,
+        data: &[u8],
+        decode: impl FnOnce(&str) -> serde_json::Result<T>,
+    ) -> Result<T, Error> {
         // One UTF-8 check of the whole text is cheaper than one per string (`from_slice`).
         let text = match std::str::from_utf8(data) {
             Ok("") => "null",
@@ -717,7 +820,7 @@ pub(crate) fn decode<S: DeserializeOwned>(
                 return Err(Error::malformed(operation, e, data));
             }
         };
-        serde_json::from_str(text)
+        decode(text)
             .map_err(|e| Error::decode_in(operation, format_args!("`{event}` event"), e, data))
     }
     let part = match name {
@@ -754,7 +857,9 @@ pub(crate) fn decode<S: DeserializeOwned>(
             }
         }
         "messages" => {
-            let (Boxed(chunk), metadata) = direct(operation, event, data)?;
+            let (chunk, metadata) = direct_with(operation, event, data, |text| {
+                message_tuple(operation, text)
+            })?;
             StreamPart::Message { chunk, metadata }
         }
         "messages/partial" => StreamPart::MessagesPartial(direct(operation, event, data)?),
@@ -867,8 +972,8 @@ mod tests {
             StreamPart::Message { chunk, metadata } => {
                 assert_eq!(chunk.text(), "The");
                 assert_eq!(chunk.kind, "AIMessageChunk");
-                assert_eq!(metadata.node().as_deref(), Some("model"));
-                assert_eq!(metadata.get("nope"), None);
+                assert_eq!(metadata.node().unwrap().as_deref(), Some("model"));
+                assert_eq!(metadata.get("nope").unwrap(), None);
             }
             other => panic!("{other:?}"),
         }
@@ -982,13 +1087,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            m.node().as_deref(),
+            m.node().unwrap().as_deref(),
             Some("b"),
             "the last of duplicate keys, as in a map"
         );
-        assert_eq!(m.get("tags"), Some(json!([1, {"x": 2}])));
-        assert_eq!(m.get("absent"), None);
-        assert_eq!(m.step(), None);
+        assert_eq!(m.get("tags").unwrap(), Some(json!([1, {"x": 2}])));
+        assert_eq!(m.get("absent").unwrap(), None);
+        assert_eq!(m.step().unwrap(), None);
         let reordered: ChunkMetadata =
             serde_json::from_str(r#"{ "tags": [1, {"x": 2}],"langgraph_node":"b" }"#).unwrap();
         assert_eq!(
@@ -996,14 +1101,115 @@ mod tests {
             "equal as JSON, whatever the order and spacing"
         );
         assert_ne!(m, ChunkMetadata::default());
-        let not_an_object: ChunkMetadata = serde_json::from_str("[1]").unwrap();
-        assert_eq!(not_an_object.get("x"), None);
-        assert!(not_an_object.to_map().is_empty());
         let back = serde_json::to_value(&m).unwrap();
         assert_eq!(
             back["tags"],
             json!([1, {"x": 2}]),
             "serializes as the JSON it holds"
+        );
+    }
+
+    /// The stream does not check the metadata; each read of bad metadata is a decode error
+    /// naming the stream's operation, never a panic or a silent `None`.
+    #[test]
+    fn bad_chunk_metadata_is_an_error_where_it_is_read() {
+        let message = r#"{"content": "hi", "type": "AIMessageChunk", "id": "m1"}"#;
+        for metadata in [
+            r#"{"langgraph_node": "model", "x": }"#,
+            r#"{"langgraph_node": "model"} trailing"#,
+            r#"{"langgraph_node": "model""#,
+            "[1, 2]",
+            r#""text""#,
+            "not json",
+            "{\"langgraph_node\": \"mo\ndel\"}",
+        ] {
+            let data = format!("[{message}, {metadata}]");
+            let e = part("messages", &data);
+            let not_json = serde_json::from_str::<Value>(metadata).is_err();
+            assert_eq!(
+                matches!(e.data(), Err(Error::Decode { .. })),
+                not_json,
+                "{data}: the generic view reads the metadata"
+            );
+            let StreamPart::Message { chunk, metadata: m } = e.part else {
+                panic!("{data}: {:?}", e.part)
+            };
+            assert_eq!(chunk.text(), "hi", "{data}: the message is read");
+            assert_eq!(m.as_json(), metadata, "{data}: kept as sent");
+            let reads: [(&str, Result<(), Error>); 6] = [
+                ("node", m.node().map(drop)),
+                ("step", m.step().map(drop)),
+                ("get", m.get("x").map(drop)),
+                ("to_map", m.to_map().map(drop)),
+                ("to_typed", m.to_typed::<Value>().map(drop)),
+                (
+                    "serialize",
+                    serde_json::to_string(&m)
+                        .map(drop)
+                        .map_err(|e| Error::decode("test", e, b"")),
+                ),
+            ];
+            for (read, result) in reads {
+                let is_object = metadata.starts_with('{');
+                if read == "to_typed" && !is_object && metadata != "not json" {
+                    continue; // `[1, 2]` and `"text"` are JSON values, just not objects.
+                }
+                if read == "serialize" && !is_object && metadata != "not json" {
+                    continue;
+                }
+                match result {
+                    Err(Error::Decode {
+                        operation, message, ..
+                    }) if read == "serialize" => {
+                        assert!(message.contains("metadata is not JSON"), "{message}");
+                        assert_eq!(operation, "test");
+                    }
+                    Err(Error::Decode {
+                        operation, message, ..
+                    }) => {
+                        assert_eq!(operation, "stream_run", "{data} {read}");
+                        assert!(message.contains("metadata"), "{data} {read}: {message}");
+                    }
+                    other => panic!("{data}: {read} gave {other:?}"),
+                }
+            }
+        }
+        // A wrong type is an error too.
+        let m = ChunkMetadata::unchecked(r#"{"langgraph_step": "one", "langgraph_node": 2}"#, "op");
+        assert!(m.step().is_err() && m.node().is_err());
+        assert_eq!(m.get("langgraph_node").unwrap(), Some(json!(2)));
+    }
+
+    /// The frame around the metadata is checked where the event is read: what is not a
+    /// `[message, metadata]` pair is a decode error of the stream.
+    #[test]
+    fn a_messages_event_that_is_not_a_pair_is_an_error_of_the_stream() {
+        let message = r#"{"content": "hi", "type": "AIMessageChunk"}"#;
+        for data in [
+            format!("[{message}]"),
+            format!("[{message},]"),
+            format!("[{message}, {{}}"),
+            message.to_string(),
+            format!("[{message} {{}}]"),
+            r#"[{"content": 1, }, {}]"#.to_string(),
+            "[]".to_string(),
+            String::new(),
+        ] {
+            let err = decode::<Value>("stream_run", "messages", data.as_bytes(), None).unwrap_err();
+            assert!(matches!(err, Error::Decode { .. }), "{data}: {err:?}");
+            assert!(
+                err.to_string().contains("`messages` event"),
+                "{data}: {err}"
+            );
+        }
+        let e = part("messages", &format!(" [ {message} ,\n {{\"a\": [1]}} ] "));
+        let StreamPart::Message { metadata, .. } = e.part else {
+            panic!("{:?}", e.part)
+        };
+        assert_eq!(
+            metadata.as_json(),
+            r#"{"a": [1]}"#,
+            "spacing around the pair"
         );
     }
 
