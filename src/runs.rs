@@ -14,7 +14,7 @@ use crate::{
     raw::types::{Action, CancelRunsStatus, Run, RunSelectField, RunStatus},
     request::{awaitable, path_request},
     request_options::request_options,
-    stream::{self, ResumePoint, RunStream, StreamModes},
+    stream::{self, PassThrough, ResumePoint, RunStream, StreamModes},
     transport::{Transport, check},
 };
 use uuid::Uuid;
@@ -615,6 +615,18 @@ impl StreamRun<Value> {
 impl<S: DeserializeOwned + Send + 'static> StreamRun<S> {
     /// Sends the request (what `.await` does).
     pub async fn send(self) -> Result<RunStream<S>> {
+        let (client, opened) = self.open().await?;
+        Ok(RunStream::new(client, opened))
+    }
+
+    /// Streams the events as the server sends them (name, data bytes, id), without decoding
+    /// them, and resumes like the typed stream: to relay a run to your own clients. Call it
+    /// last, then `.await` it.
+    pub fn pass_through(self) -> PassThrough {
+        PassThrough::new(self.open())
+    }
+
+    async fn open(self) -> Result<(Client, stream::Opened)> {
         let kind = if self.thread_id.is_some() {
             RunBody::Streaming
         } else {
@@ -664,7 +676,7 @@ impl<S: DeserializeOwned + Send + 'static> StreamRun<S> {
             endless: false,
             request: self.request,
         };
-        Ok(RunStream::new(self.client, opened))
+        Ok((self.client, opened))
     }
 }
 awaitable!(impl[S: DeserializeOwned + Send + 'static] StreamRun<S> => RunStream<S>);
@@ -735,6 +747,30 @@ impl<S: DeserializeOwned + Send + 'static> JoinStream<S> {
 
     /// Sends the request (what `.await` does).
     pub async fn send(self) -> Result<RunStream<S>> {
+        let (client, opened) = self.open().await?;
+        Ok(RunStream::new(client, opened))
+    }
+
+    /// Streams the events as the server sends them (name, data bytes, id), without decoding
+    /// them, and resumes like the typed stream: to relay a run to your own clients. Call it
+    /// last, then `.await` it.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: langgraph_sdk::Client, thread_id: uuid::Uuid, run_id: uuid::Uuid) -> langgraph_sdk::Result<()> {
+    /// use futures_util::TryStreamExt;
+    ///
+    /// let mut events = client.runs().join_stream(thread_id, run_id).pass_through().await?;
+    /// while let Some(event) = events.try_next().await? {
+    ///     println!("{} ({} bytes)", event.event(), event.data().len());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pass_through(self) -> PassThrough {
+        PassThrough::new(self.open())
+    }
+
+    async fn open(self) -> Result<(Client, stream::Opened)> {
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(cancel) = self.cancel_on_disconnect {
             query.push(("cancel_on_disconnect", cancel.to_string()));
@@ -771,7 +807,7 @@ impl<S: DeserializeOwned + Send + 'static> JoinStream<S> {
             endless: false,
             request: self.request,
         };
-        Ok(RunStream::new(self.client, opened))
+        Ok((self.client, opened))
     }
 }
 awaitable!(impl[S: DeserializeOwned + Send + 'static] JoinStream<S> => RunStream<S>);

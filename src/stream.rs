@@ -11,8 +11,8 @@ pub(crate) mod part;
 pub use part::{ChunkMetadata, Message, RunMetadata, StreamEvent, StreamPart};
 
 use std::{
+    borrow::Cow,
     collections::VecDeque,
-    marker::PhantomData,
     pin::Pin,
     sync::{Arc, Mutex},
     task::{Context, Poll},
@@ -103,70 +103,359 @@ struct Info {
 /// the server holds about one read of undecoded bytes, and the connection's flow control
 /// does the rest. Dropping the stream closes the connection.
 pub struct RunStream<S = Value> {
-    state: State<S>,
+    inner: Inner<StreamEvent<S>>,
+}
+
+/// A run stream's events as the server sent them (name, data bytes and id), no JSON decoded:
+/// what a service that relays a run to its own clients needs. Opened with `.pass_through()`
+/// on a stream builder ([`StreamRun`](crate::runs::StreamRun::pass_through),
+/// [`JoinStream`](crate::runs::JoinStream::pass_through),
+/// [`JoinThreadStream`](crate::threads::JoinThreadStream::pass_through)).
+///
+/// It resumes exactly like a [`RunStream`] (the same machinery underneath): after a dropped
+/// connection every event is delivered once, none lost, none twice, or the stream ends with
+/// [`Error::StreamLost`]; [`resume_point`](Self::resume_point) lets a later join go on from
+/// here. An `error` event is delivered as it came and ends the stream; a run that failed
+/// without one reaching the stream (an `error` event is not replayed after a resume) ends it
+/// with [`Error::Run`].
+///
+/// ```no_run
+/// # async fn demo(client: langgraph_sdk::Client, thread_id: uuid::Uuid, run_id: uuid::Uuid) -> langgraph_sdk::Result<()> {
+/// use futures_util::TryStreamExt;
+///
+/// let mut events = client.runs().join_stream(thread_id, run_id).pass_through().await?;
+/// while let Some(event) = events.try_next().await? {
+///     // Relay it as it came: `event: ...`, `data: ...`, `id: ...`.
+///     let bytes = event.to_sse();
+///     # let _ = bytes;
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub struct PassThroughStream {
+    inner: Inner<SseEvent>,
+}
+
+/// A stream builder's `.pass_through()`: `.await` it (or [`send`](Self::send)) to open a
+/// [`PassThroughStream`].
+#[must_use = "a request does nothing until it is awaited"]
+pub struct PassThrough {
+    open: BoxFuture<'static, Result<(Client, Opened)>>,
+}
+
+impl PassThrough {
+    pub(crate) fn new(
+        open: impl std::future::Future<Output = Result<(Client, Opened)>> + Send + 'static,
+    ) -> PassThrough {
+        PassThrough {
+            open: Box::pin(open),
+        }
+    }
+
+    /// Sends the request (what `.await` does).
+    pub async fn send(self) -> Result<PassThroughStream> {
+        let (client, opened) = self.open.await?;
+        Ok(PassThroughStream::new(client, opened))
+    }
+}
+
+impl std::fmt::Debug for PassThrough {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PassThrough").finish_non_exhaustive()
+    }
+}
+
+crate::request::awaitable!(PassThrough => PassThroughStream);
+
+/// One event of a stream, as the server sent it ([`PassThroughStream`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    name: Cow<'static, str>,
+    data: Bytes,
+    id: Option<String>,
+}
+
+/// The event names of the server's stream modes, kept without an allocation per event.
+const EVENT_NAMES: &[&str] = &[
+    "messages",
+    "values",
+    "updates",
+    "custom",
+    "metadata",
+    "end",
+    "error",
+    "messages/partial",
+    "messages/complete",
+    "messages/metadata",
+    "events",
+    "debug",
+    "tasks",
+    "checkpoints",
+    "feedback",
+];
+
+impl SseEvent {
+    /// The event name as sent: the stream mode, then the namespace of a subgraph's event
+    /// (`values`, `messages`, `updates|parent:<task id>`, `metadata`, `end`, …).
+    pub fn event(&self) -> &str {
+        &self.name
+    }
+
+    /// The data (its `data:` lines joined with `\n`), not decoded. A view of the bytes the
+    /// connection received, not a copy: holding it holds them (copy it to keep a small event
+    /// of a large read for long).
+    pub fn data(&self) -> &Bytes {
+        &self.data
+    }
+
+    /// The event id (resumable streams only). Not unique: events of the same millisecond
+    /// share it (see [`RunStream::last_event_id`]).
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The data decoded as `T` (`serde_json::Value` for any JSON).
+    ///
+    /// # Errors
+    /// [`Error::Decode`] if it is not JSON of that shape.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.data).map_err(|e| {
+            let what = format_args!("`{}` event", self.name);
+            Error::decode_in("pass_through", what, e, &self.data)
+        })
+    }
+
+    /// The event in the SSE format, to relay it: `event:`, one `data:` line per line of the
+    /// data, `id:` (when it has one), and the blank line that ends it.
+    ///
+    /// ```
+    /// # fn demo(event: langgraph_sdk::stream::SseEvent) {
+    /// // e.g. `event: values\ndata: {"x": 1}\nid: 1718000000000-0\n\n`
+    /// let wire: Vec<u8> = event.to_sse();
+    /// # }
+    /// ```
+    pub fn to_sse(&self) -> Vec<u8> {
+        let id = self.id.as_deref().map_or(0, |id| id.len() + 5);
+        let mut out = Vec::with_capacity(self.name.len() + self.data.len() + id + 16);
+        out.extend_from_slice(b"event: ");
+        out.extend_from_slice(self.name.as_bytes());
+        out.push(b'\n');
+        for line in self.data.split(|&b| b == b'\n') {
+            out.extend_from_slice(b"data: ");
+            out.extend_from_slice(line);
+            out.push(b'\n');
+        }
+        if let Some(id) = &self.id {
+            out.extend_from_slice(b"id: ");
+            out.extend_from_slice(id.as_bytes());
+            out.push(b'\n');
+        }
+        out.push(b'\n');
+        out
+    }
+}
+
+/// What one event becomes: the item to hand out, and what it says about the stream.
+pub(crate) struct Delivery<T> {
+    item: Result<T>,
+    /// The run it names (a `metadata` event).
+    run_id: Option<String>,
+    /// Nothing follows it on a run stream (`end`).
+    end: bool,
+}
+
+/// How a stream turns an event (with its id, if any) into an item: typed parts, or the event
+/// as sent. The rest of the machinery is the same for both.
+type Deliver<T> = fn(&'static str, sse::Event<'_>, Option<&str>) -> Delivery<T>;
+
+/// A [`RunStream`]'s items: typed parts, `values` as `S`.
+fn typed<S: DeserializeOwned>(
+    operation: &'static str,
+    event: sse::Event<'_>,
+    id: Option<&str>,
+) -> Delivery<StreamEvent<S>> {
+    let id = id.map(str::to_string);
+    match decode::<S>(operation, &event.name(), event.data, id) {
+        Ok(Decoded::Part(part)) => Delivery {
+            run_id: match &part.part {
+                StreamPart::Metadata(meta) => meta.run_id.map(|id| id.to_string()),
+                _ => None,
+            },
+            end: matches!(part.part, StreamPart::End),
+            item: Ok(part),
+        },
+        Ok(Decoded::Failed(error)) => Delivery {
+            item: Err(Error::Run(error)),
+            run_id: None,
+            end: false,
+        },
+        Err(e) => Delivery {
+            item: Err(e),
+            run_id: None,
+            end: false,
+        },
+    }
+}
+
+/// A [`PassThroughStream`]'s items: the events as sent. Only a `metadata` event's data is
+/// read (for the run id the stream may need to resume).
+fn as_sent(_: &'static str, event: sse::Event<'_>, id: Option<&str>) -> Delivery<SseEvent> {
+    let name = event.name();
+    let run_id = match &*name {
+        "metadata" => serde_json::from_slice::<RunMetadata>(event.data)
+            .ok()
+            .and_then(|meta| meta.run_id)
+            .map(|id| id.to_string()),
+        _ => None,
+    };
+    let end = matches!(&*name, "end" | "error");
+    let name = match EVENT_NAMES.iter().find(|known| **known == name) {
+        Some(known) => Cow::Borrowed(*known),
+        None => Cow::Owned(name.into_owned()),
+    };
+    Delivery {
+        end,
+        run_id,
+        item: Ok(SseEvent {
+            name,
+            data: event.data_bytes(),
+            id: id.map(str::to_string),
+        }),
+    }
+}
+
+/// The stream machinery under [`RunStream`] and [`PassThroughStream`]: reading, resuming,
+/// skipping what was delivered, dropping repeated blocks; `T` is what it hands out.
+struct Inner<T> {
+    state: State<T>,
     info: Arc<Mutex<Info>>,
     /// The events handed to the caller, in the terms the server resumes from.
     handed: Cursor,
+    /// The id of an item.
+    id_of: fn(&T) -> Option<&str>,
 }
 
-/// Where a [`RunStream`] is. Events are handed out straight from the session; only the rare
-/// slow paths (a reconnect, a status check when the connection closes) run as a future.
-enum State<S> {
-    Ready(Box<Session<S>>),
-    Busy(BoxFuture<'static, Box<Session<S>>>),
+/// Where a stream is. Events are handed out straight from the session; only the rare slow
+/// paths (a reconnect, a status check when the connection closes) run as a future.
+enum State<T> {
+    Ready(Box<Session<T>>),
+    Busy(BoxFuture<'static, Box<Session<T>>>),
     Done,
 }
 
-impl<S> std::fmt::Debug for RunStream<S> {
+impl<T> std::fmt::Debug for Inner<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunStream")
+        f.debug_struct("Stream")
             .field("info", &self.info.lock().map(|i| i.clone()).ok())
             .field("handed", &self.handed)
             .finish_non_exhaustive()
     }
 }
 
-impl<S> RunStream<S> {
-    /// The run, once known (from the response headers or the `metadata` event).
-    pub fn run_id(&self) -> Option<Uuid> {
-        let info = self.info.lock().ok()?;
-        info.run_id.as_deref()?.parse().ok()
+impl<S> std::fmt::Debug for RunStream<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("RunStream").field(&self.inner).finish()
     }
+}
 
-    /// The thread the run is on (a temporary one for stateless runs), when known.
-    pub fn thread_id(&self) -> Option<Uuid> {
-        let info = self.info.lock().ok()?;
-        info.thread_id.as_deref()?.parse().ok()
+impl std::fmt::Debug for PassThroughStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("PassThroughStream")
+            .field(&self.inner)
+            .finish()
     }
+}
 
-    /// The id of the last event delivered (resumable streams only).
-    ///
-    /// The server gives events of the same millisecond the same id and replays only ids
-    /// strictly after `Last-Event-ID`, so a join from this id can miss events that share it.
-    /// The stream's own resumption accounts for that; to go on later, take a
-    /// [`resume_point`](Self::resume_point) instead.
-    pub fn last_event_id(&self) -> Option<String> {
-        self.handed.last_id()
+/// The accessors of a stream type, on its `inner` machinery.
+macro_rules! accessors {
+    ($($generics:ident)? => $stream:ty) => {
+        impl$(<$generics>)? $stream {
+            /// The run, once known (from the response headers or the `metadata` event).
+            pub fn run_id(&self) -> Option<Uuid> {
+                let info = self.inner.info.lock().ok()?;
+                info.run_id.as_deref()?.parse().ok()
+            }
+
+            /// The thread the run is on (a temporary one for stateless runs), when known.
+            pub fn thread_id(&self) -> Option<Uuid> {
+                let info = self.inner.info.lock().ok()?;
+                info.thread_id.as_deref()?.parse().ok()
+            }
+
+            /// The id of the last event delivered (resumable streams only).
+            ///
+            /// The server gives events of the same millisecond the same id and replays only
+            /// ids strictly after `Last-Event-ID`, so a join from this id can miss events that
+            /// share it. The stream's own resumption accounts for that; to go on later, take a
+            /// [`resume_point`](Self::resume_point) instead.
+            pub fn last_event_id(&self) -> Option<String> {
+                self.inner.handed.last_id()
+            }
+
+            /// Where the stream got to, for a later join to go on from exactly there: nothing
+            /// delivered so far is delivered again, nothing after it is missed. It serializes,
+            /// so another process can take over.
+            ///
+            /// ```no_run
+            /// # async fn demo(client: langgraph_sdk::Client, thread: &str, run: &str) -> langgraph_sdk::Result<()> {
+            /// use futures_util::TryStreamExt;
+            ///
+            /// let mut stream = client.runs().join_stream(thread, run).await?;
+            /// let first = stream.try_next().await?;
+            /// let point = stream.resume_point();
+            /// drop(stream);
+            /// // Later, perhaps elsewhere: the events after `first`, each once.
+            /// let rest = client.runs().join_stream(thread, run).resume_from(point).await?;
+            /// # Ok(())
+            /// # }
+            /// ```
+            pub fn resume_point(&self) -> ResumePoint {
+                self.inner.resume_point()
+            }
+
+            /// How often the stream reconnected.
+            pub fn reconnects(&self) -> u32 {
+                self.inner.info.lock().map(|i| i.reconnects).unwrap_or_default()
+            }
+        }
+    };
+}
+
+accessors!(S => RunStream<S>);
+accessors!(=> PassThroughStream);
+
+impl<S: DeserializeOwned + Send + 'static> Stream for RunStream<S> {
+    type Item = Result<StreamEvent<S>>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next(cx)
     }
+}
 
-    /// Where the stream got to, for a later join to go on from exactly there: nothing
-    /// delivered so far is delivered again, nothing after it is missed. It serializes, so
-    /// another process can take over.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: langgraph_sdk::Client, thread: &str, run: &str) -> langgraph_sdk::Result<()> {
-    /// use futures_util::TryStreamExt;
-    ///
-    /// let mut stream = client.runs().join_stream(thread, run).await?;
-    /// let first = stream.try_next().await?;
-    /// let point = stream.resume_point();
-    /// drop(stream);
-    /// // Later, perhaps elsewhere: the events after `first`, each once.
-    /// let rest = client.runs().join_stream(thread, run).resume_from(point).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn resume_point(&self) -> ResumePoint {
+impl Stream for PassThroughStream {
+    type Item = Result<SseEvent>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next(cx)
+    }
+}
+
+impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
+    pub(crate) fn new(client: Client, opened: Opened) -> RunStream<S> {
+        RunStream {
+            inner: Inner::new(client, opened, typed::<S>, |e| e.id.as_deref()),
+        }
+    }
+}
+
+impl PassThroughStream {
+    pub(crate) fn new(client: Client, opened: Opened) -> PassThroughStream {
+        PassThroughStream {
+            inner: Inner::new(client, opened, as_sent, SseEvent::id),
+        }
+    }
+}
+
+impl<T> Inner<T> {
+    fn resume_point(&self) -> ResumePoint {
         ResumePoint {
             after: self.handed.resume_from(),
             last: self.handed.last.clone(),
@@ -177,17 +466,11 @@ impl<S> RunStream<S> {
             },
         }
     }
-
-    /// How often the stream reconnected.
-    pub fn reconnects(&self) -> u32 {
-        self.info.lock().map(|i| i.reconnects).unwrap_or_default()
-    }
 }
 
-impl<S: DeserializeOwned + Send + 'static> Stream for RunStream<S> {
-    type Item = Result<StreamEvent<S>>;
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
+impl<T: Send + 'static> Inner<T> {
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        let this = self;
         loop {
             match std::mem::replace(&mut this.state, State::Done) {
                 State::Done => return Poll::Ready(None),
@@ -202,7 +485,7 @@ impl<S: DeserializeOwned + Send + 'static> Stream for RunStream<S> {
                     if let Some(item) = session.next_item() {
                         match &item {
                             Ok(event) => {
-                                if let Some(id) = &event.id {
+                                if let Some(id) = (this.id_of)(event) {
                                     this.handed.delivered(id);
                                 }
                             }
@@ -428,12 +711,12 @@ impl Repeats {
     }
 }
 
-struct Session<S> {
+struct Session<T> {
     client: Client,
     body: Option<BoxStream<'static, reqwest::Result<Bytes>>>,
     /// The received bytes; events are decoded from it one at a time, as they are asked for.
     parser: sse::Decoder,
-    flow: Flow<S>,
+    flow: Flow<T>,
     resume: std::result::Result<Url, String>,
     /// The caller's headers and timeout, for every request after the first.
     request: RequestOptions,
@@ -445,9 +728,11 @@ struct Session<S> {
 /// What becomes of each event: skipped (a replay of what was delivered), held back (maybe a
 /// repeated block), or decoded and delivered. Apart from the decoder, which the events
 /// borrow from.
-struct Flow<S> {
+struct Flow<T> {
     op: &'static Operation,
-    pending: VecDeque<Result<StreamEvent<S>>>,
+    /// What an event becomes.
+    deliver: Deliver<T>,
+    pending: VecDeque<Result<T>>,
     endless: bool,
     /// The `end` event of a run stream was delivered.
     ended: bool,
@@ -463,11 +748,15 @@ struct Flow<S> {
     /// Events delivered so far.
     delivered: u64,
     info: Arc<Mutex<Info>>,
-    output: PhantomData<fn() -> S>,
 }
 
-impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
-    pub(crate) fn new(client: Client, opened: Opened) -> RunStream<S> {
+impl<T> Inner<T> {
+    fn new(
+        client: Client,
+        opened: Opened,
+        deliver: Deliver<T>,
+        id_of: fn(&T) -> Option<&str>,
+    ) -> Inner<T> {
         let info = Arc::new(Mutex::new(Info {
             run_id: opened.run_id,
             thread_id: opened.thread_id,
@@ -494,6 +783,7 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
             parser,
             flow: Flow {
                 op: opened.op,
+                deliver,
                 pending: VecDeque::new(),
                 endless: opened.endless,
                 ended: false,
@@ -505,22 +795,22 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
                 repeats: opened.last_event_id.is_some().then(Repeats::default),
                 delivered: 0,
                 info: info.clone(),
-                output: PhantomData,
             },
             resume: opened.resume,
             request: opened.request,
             caught_up: false,
             finished: false,
         };
-        RunStream {
+        Inner {
             state: State::Ready(Box::new(session)),
             info,
             handed: cursor,
+            id_of,
         }
     }
 }
 
-impl<S: DeserializeOwned> Flow<S> {
+impl<T> Flow<T> {
     /// An event arrived: skip what a resume replays that was already delivered, hold back
     /// what may be a repeated block, deliver the rest.
     fn arrived(&mut self, event: sse::Event<'_>) {
@@ -548,29 +838,18 @@ impl<S: DeserializeOwned> Flow<S> {
         if let Some(id) = id {
             self.cursor.delivered(id);
         }
-        match decode::<S>(
-            self.op.id,
-            &event.name(),
-            event.data,
-            id.map(str::to_string),
-        ) {
-            Ok(Decoded::Part(part)) => {
-                if let StreamPart::Metadata(meta) = &part.part
-                    && let (Some(run_id), Ok(mut info)) = (&meta.run_id, self.info.lock())
-                    && info.run_id.is_none()
-                {
-                    info.run_id = Some(run_id.to_string());
-                }
-                self.ended |= matches!(part.part, StreamPart::End) && !self.endless;
-                self.pending.push_back(Ok(part));
-            }
-            Ok(Decoded::Failed(error)) => self.pending.push_back(Err(Error::Run(error))),
-            Err(e) => self.pending.push_back(Err(e)),
+        let delivery = (self.deliver)(self.op.id, event, id);
+        if let (Some(run_id), Ok(mut info)) = (delivery.run_id, self.info.lock())
+            && info.run_id.is_none()
+        {
+            info.run_id = Some(run_id);
         }
+        self.ended |= delivery.end && !self.endless;
+        self.pending.push_back(delivery.item);
     }
 }
 
-impl<S: DeserializeOwned> Session<S> {
+impl<T> Session<T> {
     /// No more reading; what is pending is still delivered.
     fn finish(&mut self) {
         self.finished = true;
@@ -579,7 +858,7 @@ impl<S: DeserializeOwned> Session<S> {
 
     /// The next item to hand out: one pending, else the next complete event of the buffer,
     /// decoded now. One at a time: a large read is not decoded (and held) all at once.
-    fn next_item(&mut self) -> Option<Result<StreamEvent<S>>> {
+    fn next_item(&mut self) -> Option<Result<T>> {
         loop {
             if let Some(item) = self.flow.pending.pop_front() {
                 return Some(item);
@@ -870,6 +1149,67 @@ mod tests {
 
     fn data(event: OwnedEvent) -> String {
         String::from_utf8(event.borrow().data.to_vec()).unwrap()
+    }
+
+    /// Every event of `wire`, through the SSE decoder and `as_sent`.
+    fn sent(wire: &[u8]) -> Vec<Delivery<SseEvent>> {
+        let mut decoder = sse::Decoder::new(usize::MAX, None);
+        decoder.feed(Bytes::copy_from_slice(wire));
+        let mut out = Vec::new();
+        while let Some(event) = decoder.next_event() {
+            let id = (!event.id.is_empty()).then_some(event.id);
+            out.push(as_sent("op", event, id));
+        }
+        out
+    }
+
+    #[test]
+    fn events_as_sent_relay_as_they_came() {
+        let wire = b"event: metadata\r\ndata: {\"run_id\": \"00000000-0000-0000-0000-000000000007\"}\r\nid: 1-0\r\n\r\n\
+            event: custom\ndata: line one\ndata: \ndata: line three\nid: 2-0\n\n\
+            event: values|child:1\ndata: {}\nid: 2-0\n\n\
+            event: end\ndata\n\n";
+        let events = sent(wire);
+        let names: Vec<&str> = events
+            .iter()
+            .map(|d| d.item.as_ref().unwrap().event())
+            .collect();
+        assert_eq!(names, ["metadata", "custom", "values|child:1", "end"]);
+        assert_eq!(
+            events[0].run_id.as_deref(),
+            Some("00000000-0000-0000-0000-000000000007"),
+            "the run, from the metadata event"
+        );
+        assert_eq!(
+            events.iter().map(|d| d.end).collect::<Vec<_>>(),
+            [false, false, false, true]
+        );
+        let custom = events[1].item.as_ref().unwrap();
+        assert_eq!(&custom.data()[..], b"line one\n\nline three");
+        assert_eq!(custom.id(), Some("2-0"));
+        assert!(custom.json::<Value>().is_err(), "not JSON: a decode error");
+
+        // Relayed, they read back the same (names, data lines, ids).
+        let relayed: Vec<u8> = events
+            .iter()
+            .flat_map(|d| d.item.as_ref().unwrap().to_sse())
+            .collect();
+        let again: Vec<SseEvent> = sent(&relayed)
+            .into_iter()
+            .map(|d| d.item.unwrap())
+            .collect();
+        let expected: Vec<SseEvent> = events.into_iter().map(|d| d.item.unwrap()).collect();
+        assert_eq!(
+            expected[3].id(),
+            Some("2-0"),
+            "an event without an `id:` line has the last id, as in the stream"
+        );
+        assert_eq!(again, expected);
+        let error = sent(b"event: error\ndata: {\"error\": \"ValueError\"}\n\n");
+        assert!(
+            error[0].end && error[0].item.is_ok(),
+            "delivered, then the end"
+        );
     }
 
     #[test]

@@ -1193,6 +1193,18 @@ impl<S: DeserializeOwned + Send + 'static> JoinThreadStream<S> {
 
     /// Opens the stream (what `.await` does).
     pub async fn send(self) -> Result<RunStream<S>> {
+        let (client, opened) = self.open().await?;
+        Ok(RunStream::new(client, opened))
+    }
+
+    /// Streams the events as the server sends them (name, data bytes, id), without decoding
+    /// them, and resumes like the typed stream: to relay a thread to your own clients. Call
+    /// it last, then `.await` it.
+    pub fn pass_through(self) -> crate::stream::PassThrough {
+        crate::stream::PassThrough::new(self.open())
+    }
+
+    async fn open(self) -> Result<(Client, crate::stream::Opened)> {
         let op = &ops::JOIN_THREAD_STREAM;
         let mut builder = self
             .client
@@ -1222,7 +1234,7 @@ impl<S: DeserializeOwned + Send + 'static> JoinThreadStream<S> {
             endless: true,
             request: self.request,
         };
-        Ok(RunStream::new(self.client, opened))
+        Ok((self.client, opened))
     }
 }
 awaitable!(impl[S: DeserializeOwned + Send + 'static] JoinThreadStream<S> => RunStream<S>);

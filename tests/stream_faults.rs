@@ -16,8 +16,8 @@ use common::fault::{Cut, CutAt, Landed, Proxy, Response};
 use futures_util::TryStreamExt;
 use langgraph_sdk::{
     Client, RetryPolicy,
-    runs::StreamMode,
-    stream::{StreamEvent, StreamPart},
+    runs::{StreamMode, StreamRun},
+    stream::{SseEvent, StreamEvent, StreamPart},
 };
 use serde_json::{Value, json};
 
@@ -134,25 +134,77 @@ impl Case {
     }
 }
 
+/// How the client reads the stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Typed parts (`RunStream`).
+    Typed,
+    /// The events as sent (`.pass_through()`).
+    PassThrough,
+}
+
+/// A resumable run of `case` on a new thread, streamed through `base`, to open.
+async fn start(base: &str, upstream: &str, case: &Case) -> StreamRun {
+    let thread = thread(upstream).await;
+    client(base)
+        .runs()
+        .stream(thread, case.graph)
+        .input(case.input.clone())
+        .stream_mode(case.modes.clone())
+        .stream_resumable(true)
+}
+
 /// One resumable run of `case` streamed through `base`: its events and reconnects.
 async fn run_through(
     base: &str,
     upstream: &str,
     case: &Case,
 ) -> langgraph_sdk::Result<(Vec<StreamEvent>, u32)> {
-    let thread = thread(upstream).await;
-    let mut stream = client(base)
-        .runs()
-        .stream(thread, case.graph)
-        .input(case.input.clone())
-        .stream_mode(case.modes.clone())
-        .stream_resumable(true)
-        .await?;
+    let mut stream = start(base, upstream, case).await.await?;
     let mut events = Vec::new();
     while let Some(event) = stream.try_next().await? {
         events.push(event);
     }
     Ok((events, stream.reconnects()))
+}
+
+/// [`run_through`] read as `mode`: the payload of its events, and its reconnects.
+async fn run_payload(
+    base: &str,
+    upstream: &str,
+    case: &Case,
+    mode: Mode,
+) -> langgraph_sdk::Result<(Vec<String>, u32)> {
+    if mode == Mode::Typed {
+        let (events, reconnects) = run_through(base, upstream, case).await?;
+        return Ok((payload(&events), reconnects));
+    }
+    let mut stream = start(base, upstream, case).await.pass_through().await?;
+    let mut events = Vec::new();
+    while let Some(event) = stream.try_next().await? {
+        events.push(event);
+    }
+    Ok((sent_payload(&events), stream.reconnects()))
+}
+
+/// [`payload`] of events as sent: name and data, without the metadata event and what differs
+/// from run to run (ids; a message chunk is its text, its node metadata names the run).
+fn sent_payload(events: &[SseEvent]) -> Vec<String> {
+    events
+        .iter()
+        .filter(|e| e.event() != "metadata")
+        .map(|e| {
+            let data: Value = if e.data().is_empty() {
+                Value::Null
+            } else {
+                e.json().expect("JSON data")
+            };
+            match e.event() {
+                "messages" => format!("messages {}", data[0]["content"]),
+                name => format!("{name} {}", without_ids(&data)),
+            }
+        })
+        .collect()
 }
 
 /// An uncut run of `case`, through a proxy that measures its stream response.
@@ -166,9 +218,9 @@ struct Reference {
     shared_ids: usize,
 }
 
-async fn reference(upstream: &str, case: &Case) -> Reference {
+async fn reference(upstream: &str, case: &Case, mode: Mode) -> Reference {
     let proxy = Proxy::start(upstream, None).await;
-    let (events, _) = run_through(&proxy.url, upstream, case).await.unwrap();
+    let (expected, _) = run_payload(&proxy.url, upstream, case, mode).await.unwrap();
     let stream = proxy.response(0, 0).expect("the stream response");
     assert!(
         stream.complete && stream.head.contains("text/event-stream"),
@@ -178,7 +230,7 @@ async fn reference(upstream: &str, case: &Case) -> Reference {
     let wire = stream.events();
     let (head, body) = stream.wire();
     Reference {
-        expected: payload(&events),
+        expected,
         head,
         body,
         events: wire.len(),
@@ -221,11 +273,23 @@ fn report(line: String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cut_streams_resume_with_nothing_lost_or_repeated() {
+    cut_streams(Mode::Typed).await;
+}
+
+/// The same for pass-through streams (events as sent): the same resumption underneath.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cut_pass_through_streams_resume_with_nothing_lost_or_repeated() {
+    cut_streams(Mode::PassThrough).await;
+}
+
+/// Cuts runs of the slow and the chat graph at random points of their stream's body, read
+/// as `mode`; each must deliver exactly what an uncut run does.
+async fn cut_streams(mode: Mode) {
     let upstream = langgraph_testbed::shared_url().unwrap();
     let cases = [Case::slow(8, 0.05), Case::chat()];
     let mut references = Vec::new();
     for case in &cases {
-        let r = reference(&upstream, case).await;
+        let r = reference(&upstream, case, mode).await;
         assert!(r.expected.len() >= 20, "{:?}", r.expected);
         references.push(r);
     }
@@ -257,7 +321,7 @@ async fn cut_streams_resume_with_nothing_lost_or_repeated() {
             how,
         };
         let proxy = Proxy::start(&upstream, Some(cut)).await;
-        let outcome = run_through(&proxy.url, &upstream, case).await;
+        let outcome = run_payload(&proxy.url, &upstream, case, mode).await;
         let landed = proxy.cut().map(|c| c.landed);
         let what = format!(
             "seed {seed}: {} run, cut {how:?} after {after} bytes ({landed:?})",
@@ -267,14 +331,13 @@ async fn cut_streams_resume_with_nothing_lost_or_repeated() {
             failures.push(format!("{what}: not inside the stream's body"));
             continue;
         };
-        let (events_seen, reconnects) = match outcome {
+        let (got, reconnects) = match outcome {
             Ok(done) => done,
             Err(e) => {
                 failures.push(format!("{what}: {e}"));
                 continue;
             }
         };
-        let got = payload(&events_seen);
         let (missing, extra) = compare(&reference.expected, &got);
         lost += missing;
         duplicated += extra;
@@ -310,8 +373,12 @@ async fn cut_streams_resume_with_nothing_lost_or_repeated() {
             )
         })
         .collect();
+    let label = match mode {
+        Mode::Typed => "resumed",
+        Mode::PassThrough => "pass-through resumed",
+    };
     report(format!(
-        "seeds {base_seed}..{}\nresumed: {resumed}/{counted} runs cut inside the stream's body \
+        "seeds {base_seed}..{}\n{label}: {resumed}/{counted} runs cut inside the stream's body \
          ({}; {} of {runs} cuts missed the body), lost: {lost}, duplicated: {duplicated}; \
          events the server sent twice on resume (slow runs): {repeated}",
         base_seed.wrapping_add(runs - 1),
@@ -338,7 +405,7 @@ async fn a_block_the_server_repeats_on_resume_is_delivered_once() {
         head,
         body,
         ..
-    } = reference(&upstream, &case).await;
+    } = reference(&upstream, &case, Mode::Typed).await;
 
     let mut tries = Vec::new();
     for attempt in 0..ATTEMPTS {
@@ -380,7 +447,7 @@ async fn a_block_the_server_repeats_on_resume_is_delivered_once() {
 async fn a_block_the_server_repeats_on_a_join_is_delivered_once() {
     let upstream = langgraph_testbed::shared_url().unwrap();
     let case = Case::slow(40, 0.005);
-    let expected = reference(&upstream, &case).await.expected;
+    let expected = reference(&upstream, &case, Mode::Typed).await.expected;
 
     let mut tries = Vec::new();
     for attempt in 0..ATTEMPTS {
@@ -435,6 +502,81 @@ async fn a_block_the_server_repeats_on_a_join_is_delivered_once() {
         }
     }
     panic!("the server never repeated a block on a join: {tries:?}");
+}
+
+/// A pass-through stream hands out the events exactly as the server sent them (checked
+/// against the bytes the proxy forwarded, read by the proxy's own parser), and the same events
+/// as a typed stream of the same run: same names, same data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pass_through_events_are_what_the_server_sent() {
+    let upstream = langgraph_testbed::shared_url().unwrap();
+    let proxy = Proxy::start(&upstream, None).await;
+    let case = Case {
+        modes: vec![
+            StreamMode::MessagesTuple,
+            StreamMode::Values,
+            StreamMode::Updates,
+        ],
+        ..Case::chat()
+    };
+    let mut stream = start(&proxy.url, &upstream, &case)
+        .await
+        .pass_through()
+        .await
+        .unwrap();
+    let mut sent = Vec::new();
+    while let Some(event) = stream.try_next().await.unwrap() {
+        sent.push(event);
+    }
+    let wire = proxy.response(0, 0).expect("the stream response").events();
+    let got: Vec<(String, String, String)> = sent
+        .iter()
+        .map(|e| {
+            let data = String::from_utf8(e.data().to_vec()).unwrap();
+            let id = e.id().unwrap_or_default().to_string();
+            (id, e.event().to_string(), data)
+        })
+        .collect();
+    assert!(got.len() > 20, "{got:?}");
+    assert_eq!(got, wire, "the events as the server sent them, each once");
+
+    let (thread, run) = (stream.thread_id().unwrap(), stream.run_id().unwrap());
+    let mut typed = client(&upstream)
+        .runs()
+        .join_stream(thread, run)
+        .last_event_id("0")
+        .await
+        .unwrap();
+    let mut names = Vec::new();
+    let mut i = 0;
+    while let Some(event) = typed.try_next().await.unwrap() {
+        let as_sent = &sent[i];
+        names.push(event.event());
+        assert_eq!(event.event(), as_sent.event(), "event {i}");
+        let data: Value = if as_sent.data().is_empty() {
+            Value::Null
+        } else {
+            as_sent.json().unwrap()
+        };
+        match &event.part {
+            // The typed message fills in fields the server left out: compare what it sent.
+            StreamPart::Message { chunk, metadata } => {
+                assert_eq!(json!(chunk.text()), data[0]["content"], "event {i}");
+                assert_eq!(metadata.to_typed::<Value>().unwrap(), data[1], "event {i}");
+            }
+            _ => assert_eq!(event.data().unwrap(), data, "event {i}"),
+        }
+        i += 1;
+    }
+    assert_eq!(
+        i,
+        sent.len(),
+        "the typed stream has the same events: {names:?}"
+    );
+    report(format!(
+        "pass-through: {} events of a chat run byte for byte as the server sent them, and as the typed stream reads them",
+        sent.len()
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,6 +3,7 @@
 //! ```text
 //! langgraph-bench serve [--port P]
 //! langgraph-bench client <workload> --url URL [--thread T] [--run R] [--count N] [--concurrency C]
+//! langgraph-bench pass   <workload> --url URL [--thread T] [--run R] [--count N] [--concurrency C]
 //! langgraph-bench raw    <workload> --url URL [--thread T] [--run R] [--count N] [--concurrency C]
 //! langgraph-bench events <thread>
 //! langgraph-bench decode
@@ -10,7 +11,8 @@
 //!
 //! `serve` is the fast fake server (see `server.rs`); it prints `LISTENING http://127.0.0.1:P`
 //! once it accepts connections (port 0, the default, picks a free port). `client` runs a
-//! workload through this SDK, `raw` through plain `reqwest` without parsing. Both print one
+//! workload through this SDK, `pass` through its pass-through streams (events as name and
+//! data bytes, no JSON; stream workloads only), `raw` through plain `reqwest` without parsing. Both print one
 //! JSON line, `{"workload", "seconds", "events", "requests", "errors", "peak_rss_kb",
 //! "minor_faults"}` (`raw` adds `bytes`), where `seconds` and `minor_faults` (the process's
 //! minor page faults) cover the workload only (not start-up or building the client). `events` prints `{"events": N, "bytes": B}`, what the server streams for a thread
@@ -177,14 +179,14 @@ fn peak_rss_kb() -> u64 {
 const USAGE: &str = "usage: langgraph-bench serve [--port P]
        langgraph-bench events <n-N|bytes-B>
        langgraph-bench decode
-       langgraph-bench (client|raw) <stream|requests|concurrent|memory|e2e-wait|e2e-stream> --url URL [--thread T] [--run R] [--count N] [--concurrency C]";
+       langgraph-bench (client|pass|raw) <stream|requests|concurrent|memory|e2e-wait|e2e-stream> --url URL [--thread T] [--run R] [--count N] [--concurrency C]";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let command = args.next();
     let result = match command.as_deref() {
         Some("serve") => serve(args),
-        Some(side @ ("client" | "raw")) => measure(side, args),
+        Some(side @ ("client" | "pass" | "raw")) => measure(side, args),
         Some("events") => events(args),
         Some("decode") => decode::run(),
         _ => {
@@ -228,10 +230,10 @@ fn measure(side: &str, args: impl Iterator<Item = String>) -> Result<(), BoxErro
         .enable_all()
         .build()?;
     let outcome = runtime.block_on(async {
-        if side == "client" {
-            sdk::run(&args).await
-        } else {
-            raw::run(&args).await
+        match side {
+            "client" => sdk::run(&args, sdk::Read::Typed).await,
+            "pass" => sdk::run(&args, sdk::Read::PassThrough).await,
+            _ => raw::run(&args).await,
         }
     })?;
     drop(runtime);

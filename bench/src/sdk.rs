@@ -7,14 +7,21 @@ use serde_json::json;
 
 use crate::{Args, Clock, Outcome, report_error, shares};
 
-pub async fn run(args: &Args) -> Result<Outcome, Box<dyn std::error::Error>> {
+/// How a stream is read: typed parts, or the events as sent (`.pass_through()`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    Typed,
+    PassThrough,
+}
+
+pub async fn run(args: &Args, read: Read) -> Result<Outcome, Box<dyn std::error::Error>> {
     // Not timed: building the client (the HTTP client, its TLS configuration).
     let client = Client::builder().url(&args.url).no_api_key().build()?;
     let outcome = match args.workload.as_str() {
         "stream" | "memory" => {
             let (thread, run) = (args.thread()?, args.run()?);
             let clock = Clock::start();
-            let (events, error) = consume(&client, thread, run).await;
+            let (events, error) = consume(&client, thread, run, read).await;
             report_error("join_stream", error.as_ref());
             clock.outcome(events, 1, u64::from(error.is_some()))
         }
@@ -38,7 +45,7 @@ pub async fn run(args: &Args) -> Result<Outcome, Box<dyn std::error::Error>> {
             // One task per stream, all on one client (its connection pool).
             let tasks = (0..streams).map(|_| {
                 let (client, thread, run) = (client.clone(), thread.to_owned(), run.to_owned());
-                tokio::spawn(async move { consume(&client, &thread, &run).await })
+                tokio::spawn(async move { consume(&client, &thread, &run, read).await })
             });
             let results = join_all(tasks).await;
             let mut outcome = clock.outcome(0, streams as u64, 0);
@@ -61,18 +68,36 @@ pub async fn run(args: &Args) -> Result<Outcome, Box<dyn std::error::Error>> {
             }
             outcome
         }
-        "e2e-wait" | "e2e-stream" => e2e(&client, args).await?,
+        "e2e-wait" | "e2e-stream" if read == Read::Typed => e2e(&client, args).await?,
         other => return Err(format!("unknown workload {other:?}").into()),
     };
     Ok(outcome)
 }
 
-/// Consumes one join stream as typed parts; returns the parts and the error that ended it.
-async fn consume(client: &Client, thread: &str, run: &str) -> (u64, Option<langgraph_sdk::Error>) {
-    let mut stream = match client.runs().join_stream(thread, run).await {
-        Ok(stream) => stream,
-        Err(e) => return (0, Some(e)),
-    };
+/// Consumes one join stream read as `read`; returns the events and the error that ended it.
+async fn consume(
+    client: &Client,
+    thread: &str,
+    run: &str,
+    read: Read,
+) -> (u64, Option<langgraph_sdk::Error>) {
+    let join = client.runs().join_stream(thread, run);
+    match read {
+        Read::Typed => match join.await {
+            Ok(stream) => count(stream).await,
+            Err(e) => (0, Some(e)),
+        },
+        Read::PassThrough => match join.pass_through().await {
+            Ok(stream) => count(stream).await,
+            Err(e) => (0, Some(e)),
+        },
+    }
+}
+
+/// Reads a stream to its end; returns its items and the error that ended it.
+async fn count<T>(
+    mut stream: impl futures_util::Stream<Item = langgraph_sdk::Result<T>> + Unpin,
+) -> (u64, Option<langgraph_sdk::Error>) {
     let mut events = 0;
     loop {
         match stream.try_next().await {
