@@ -7,11 +7,12 @@ use serde_json::{Map, Value};
 
 use crate::{
     Client, Page, RequestOptions, Result, operations as ops,
+    raw::params,
     raw::types::{
         self, Assistant, AssistantSelectField, AssistantSortBy, AssistantVersion, GraphSchema,
         IfExists, SortOrder, Subgraphs,
     },
-    request::{Invalid, awaitable, build, limit, path_request, to_map, uuid},
+    request::{Invalid, awaitable, build, limit, path_request, spec_types, to_map, uuid},
     request_options::request_options,
 };
 
@@ -188,6 +189,24 @@ impl From<u32> for XRay {
     fn from(depth: u32) -> XRay {
         XRay::Depth(depth)
     }
+}
+
+// `XRay` is the spec's `xray`: a boolean (every level) or an integer (a depth), no more.
+const _: fn(params::GetAssistantGraph::xray) = |xray| match xray {
+    types::Xray::Boolean(all) => {
+        let _: bool = all;
+    }
+    types::Xray::Integer(depth) => {
+        let _: i64 = depth;
+    }
+};
+// The graph, subgraph and delete builders write their query parameters themselves (the others
+// fill in the generated bodies, whose types tie them); one `recurse` setter serves both
+// subgraph endpoints.
+spec_types! {
+    params::GetAssistantSubgraphs { recurse: bool }
+    params::GetAssistantSubgraphsByNamespace { namespace: String, recurse: bool }
+    params::DeleteAssistant { delete_threads: bool }
 }
 
 /// Builder of [`Assistants::get_graph`]; `.await` it for the graph as JSON.
@@ -688,3 +707,79 @@ impl GetVersions {
 }
 awaitable!(GetVersions => Page<AssistantVersion>);
 request_options!(GetVersions);
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::spec_mirrors::{Coverage, PAGING};
+    use serde_json::json;
+
+    fn client() -> Client {
+        Client::builder()
+            .url("http://127.0.0.1:9")
+            .no_api_key()
+            .build()
+            .unwrap()
+    }
+
+    fn sent(invalid: Invalid, body: impl Serialize) -> Vec<Value> {
+        invalid.into_result().unwrap();
+        vec![serde_json::to_value(body).unwrap()]
+    }
+
+    /// Every setter sends a field of the spec's body, and every field has a setter.
+    pub(crate) fn check_bodies(coverage: &mut Coverage) {
+        let assistants = client().assistants();
+        let object = json!({"k": 1});
+
+        let b = assistants
+            .create("agent")
+            .config(&object)
+            .context(&object)
+            .metadata(&object)
+            .assistant_id(uuid::Uuid::nil())
+            .if_exists(types::IfExists::DoNothing)
+            .name("n")
+            .description("d");
+        let body: types::AssistantCreate = build("t", b.body).unwrap();
+        coverage.check(&ops::CREATE_ASSISTANT, &sent(b.invalid, body), &[]);
+
+        let b = assistants
+            .update("a")
+            .graph_id("agent")
+            .config(&object)
+            .context(&object)
+            .metadata(&object)
+            .name("n")
+            .description("d");
+        let body: types::AssistantPatch = build("t", b.body).unwrap();
+        coverage.check(&ops::UPDATE_ASSISTANT, &sent(b.invalid, body), &[]);
+
+        let b = assistants
+            .search()
+            .graph_id("agent")
+            .name("n")
+            .metadata(&object)
+            .sort_by(types::AssistantSortBy::Name)
+            .sort_order(types::SortOrder::Asc)
+            .select([AssistantSelectField::Name]);
+        let body: types::AssistantSearchRequest = build("t", b.body).unwrap();
+        coverage.check(&ops::SEARCH_ASSISTANTS, &sent(b.invalid, body), PAGING);
+
+        let b = assistants
+            .count()
+            .graph_id("agent")
+            .name("n")
+            .metadata(&object);
+        let body: types::AssistantCountRequest = build("t", b.body).unwrap();
+        coverage.check(&ops::COUNT_ASSISTANTS, &sent(b.invalid, body), &[]);
+
+        let b = assistants.get_versions("a").metadata(&object);
+        let body: types::AssistantVersionsSearchRequest = build("t", b.body).unwrap();
+        coverage.check(
+            &ops::SEARCH_ASSISTANT_VERSIONS,
+            &sent(b.invalid, body),
+            PAGING,
+        );
+    }
+}

@@ -29,9 +29,8 @@ use serde_json::{Map, Value, json};
 
 use crate::{
     Client, Error, RequestOptions, Result, operations as ops,
-    raw::fields,
-    raw::types::{self, Cron, CronSelectField, CronSortBy, SortOrder},
-    request::{Invalid, awaitable, build, path_request, to_json, to_map},
+    raw::types::{self, Cron, CronSelectField, CronSortBy, OnRunCompleted, SortOrder},
+    request::{Invalid, awaitable, build, path_request, spec_types, to_json, to_map},
     request_options::request_options,
     runs::{RunBody, RunOptions, delegate_run_options},
 };
@@ -57,11 +56,7 @@ impl Crons {
     /// [`timezone`](CreateCron::timezone), [`on_run_completed`](CreateCron::on_run_completed)).
     /// Options that a cron does not take (a `multitask_strategy`, which has no meaning without a
     /// shared thread, or `on_disconnect`, say) fail with [`Error::InvalidInput`] before sending.
-    pub fn create(
-        &self,
-        assistant_id: impl Display,
-        schedule: impl Into<fields::CronCreate::schedule>,
-    ) -> CreateCron {
+    pub fn create(&self, assistant_id: impl Display, schedule: impl Into<String>) -> CreateCron {
         CreateCron::new(
             self.client.clone(),
             None,
@@ -78,7 +73,7 @@ impl Crons {
         &self,
         thread_id: impl Display,
         assistant_id: impl Display,
-        schedule: impl Into<fields::ThreadCronCreate::schedule>,
+        schedule: impl Into<String>,
     ) -> CreateCron {
         CreateCron::new(
             self.client.clone(),
@@ -205,7 +200,7 @@ impl CreateCron {
     }
 
     /// The last time the cron may run; after it the cron stops.
-    pub fn end_time(mut self, end_time: impl Into<fields::CronCreate::end_time>) -> Self {
+    pub fn end_time(mut self, end_time: impl Into<DateTime<Utc>>) -> Self {
         self.options = self
             .options
             .with_field("end_time", end_time_json(end_time.into()));
@@ -213,13 +208,13 @@ impl CreateCron {
     }
 
     /// Whether the cron is active (the server's default) or created paused.
-    pub fn enabled(mut self, enabled: fields::CronCreate::enabled) -> Self {
+    pub fn enabled(mut self, enabled: bool) -> Self {
         self.options = self.options.with_field("enabled", json!(enabled));
         self
     }
 
     /// The IANA time zone the schedule is read in (`"America/New_York"`); UTC otherwise.
-    pub fn timezone(mut self, timezone: impl Into<fields::CronCreate::timezone>) -> Self {
+    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
         self.options = self
             .options
             .with_field("timezone", Value::String(timezone.into()));
@@ -228,7 +223,7 @@ impl CreateCron {
 
     /// Stateless crons: whether each execution's thread is deleted (the server's default) or
     /// kept afterwards. Refused for a thread cron, whose thread always stays.
-    pub fn on_run_completed(mut self, behavior: fields::CronCreate::on_run_completed) -> Self {
+    pub fn on_run_completed(mut self, behavior: OnRunCompleted) -> Self {
         self.options = self
             .options
             .with_field("on_run_completed", enum_json(&behavior));
@@ -270,7 +265,7 @@ delegate_run_options!(UpdateCron);
 
 impl UpdateCron {
     /// The new schedule.
-    pub fn schedule(mut self, schedule: impl Into<fields::CronPatch::schedule>) -> Self {
+    pub fn schedule(mut self, schedule: impl Into<String>) -> Self {
         self.options = self
             .options
             .with_field("schedule", Value::String(schedule.into()));
@@ -279,7 +274,7 @@ impl UpdateCron {
 
     /// A new end time. Not calling this (nor [`clear_end_time`](Self::clear_end_time)) leaves
     /// the end time as it is.
-    pub fn end_time(mut self, end_time: impl Into<fields::CronCreate::end_time>) -> Self {
+    pub fn end_time(mut self, end_time: impl Into<DateTime<Utc>>) -> Self {
         self.options = self
             .options
             .with_field("end_time", end_time_json(end_time.into()));
@@ -293,13 +288,13 @@ impl UpdateCron {
     }
 
     /// Pauses (`false`) or resumes (`true`) the cron.
-    pub fn enabled(mut self, enabled: fields::CronPatch::enabled) -> Self {
+    pub fn enabled(mut self, enabled: bool) -> Self {
         self.options = self.options.with_field("enabled", json!(enabled));
         self
     }
 
     /// The new IANA time zone of the schedule.
-    pub fn timezone(mut self, timezone: impl Into<fields::CronPatch::timezone>) -> Self {
+    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
         self.options = self
             .options
             .with_field("timezone", Value::String(timezone.into()));
@@ -307,7 +302,7 @@ impl UpdateCron {
     }
 
     /// Stateless crons: whether each execution's thread is deleted or kept afterwards.
-    pub fn on_run_completed(mut self, behavior: fields::CronPatch::on_run_completed) -> Self {
+    pub fn on_run_completed(mut self, behavior: OnRunCompleted) -> Self {
         self.options = self
             .options
             .with_field("on_run_completed", enum_json(&behavior));
@@ -327,15 +322,22 @@ impl UpdateCron {
 awaitable!(UpdateCron => Cron);
 request_options!(UpdateCron);
 
-// The setters' types are the generated field types (`raw::fields`), so a spec that changes one
-// fails to compile here instead of sending the old type. One builder serves both cron bodies
-// (and `UpdateCron::end_time` the patch, whose `end_time` is untyped JSON so that it can be
-// cleared): their shared fields must have the same type in each.
-const _: fn(fields::ThreadCronCreate::end_time) -> fields::CronCreate::end_time = |v| v;
-const _: fn(fields::ThreadCronCreate::enabled) -> fields::CronCreate::enabled = |v| v;
-const _: fn(fields::ThreadCronCreate::timezone) -> fields::CronCreate::timezone = |v| v;
-const _: fn(fields::ThreadCronCreate::schedule) -> fields::CronCreate::schedule = |v| v;
-const _: fn(fields::CronPatch::schedule) -> fields::CronCreate::schedule = |v| v;
+// The setters' types are the generated field types, so a spec that changes one fails to
+// compile here instead of the builders sending the old type (they write the body as JSON, with
+// the run options). One builder serves both cron bodies, so it is tied to both;
+// `UpdateCron::end_time` takes the create body's type: the patch's `end_time` is untyped JSON
+// (so that it can be cleared).
+spec_types! {
+    fields::CronCreate {
+        schedule: String,
+        end_time: DateTime<Utc>,
+        enabled: bool,
+        timezone: String,
+        on_run_completed: OnRunCompleted,
+    }
+    fields::ThreadCronCreate { schedule: String, end_time: DateTime<Utc>, enabled: bool, timezone: String }
+    fields::CronPatch { schedule: String, enabled: bool, timezone: String, on_run_completed: OnRunCompleted }
+}
 
 /// RFC 3339 in UTC, as chrono's serde writes it (`2030-01-01T00:00:00Z`).
 fn end_time_json(end_time: DateTime<Utc>) -> Value {
@@ -482,7 +484,7 @@ awaitable!(CountCrons => u64);
 request_options!(CountCrons);
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::types::{Durability, MultitaskStrategy, OnRunCompleted};
 
@@ -579,6 +581,39 @@ mod tests {
             .body(RunBody::CronPatch, None)
             .unwrap_err();
         assert!(err.to_string().contains("cron update"), "{err}");
+    }
+
+    /// Every setter sends a field of the spec's body, and every field has a setter. (The
+    /// bodies of cron creation and update are run options: see `runs::options`.)
+    pub(crate) fn check_bodies(coverage: &mut crate::spec_mirrors::Coverage) {
+        use crate::spec_mirrors::PAGING;
+        let crons = client().crons();
+        let id = uuid::Uuid::nil();
+        let object = json!({"k": 1});
+
+        let b = crons
+            .search()
+            .assistant_id(id)
+            .thread_id(id)
+            .enabled(true)
+            .metadata(&object)
+            .sort_by(types::CronSortBy::CronId)
+            .sort_order(types::SortOrder::Desc)
+            .select([CronSelectField::CronId]);
+        b.invalid.into_result().unwrap();
+        let body: types::CronSearch = build("t", b.body).unwrap();
+        let sent = [serde_json::to_value(body).unwrap()];
+        coverage.check(&ops::SEARCH_CRONS, &sent, PAGING);
+
+        let b = crons
+            .count()
+            .assistant_id(id)
+            .thread_id(id)
+            .metadata(&object);
+        b.invalid.into_result().unwrap();
+        let body: types::CronCountRequest = build("t", b.body).unwrap();
+        let sent = [serde_json::to_value(body).unwrap()];
+        coverage.check(&ops::COUNT_CRONS, &sent, &[]);
     }
 
     #[tokio::test]

@@ -86,6 +86,19 @@ macro_rules! path_request {
 }
 pub(crate) use path_request;
 
+/// Ties the type of each value a setter takes to the type the spec gives it: the field of a
+/// generated body (`raw::fields`) or the parameter of a generated operation (`raw::params`).
+/// `spec_types! { fields::CronCreate { schedule: String } params::CancelRun { wait: bool } }`
+/// fails to compile when a release changes `schedule` or `wait` to another type, instead of the
+/// setter sending the old one. Setters spell the type itself (`impl Into<String>`, `bool`,
+/// `CronSortBy`), which their docs show; the alias would show only as `schedule`.
+macro_rules! spec_types {
+    ($($kind:ident::$item:ident { $($name:ident: $value:ty),+ $(,)? })+) => {
+        $($(const _: fn($value) -> $crate::raw::$kind::$item::$name = |v| v;)+)+
+    };
+}
+pub(crate) use spec_types;
+
 /// The first invalid input a builder was given, reported when it is awaited.
 #[derive(Debug, Default)]
 pub(crate) struct Invalid(Option<Error>);

@@ -12,7 +12,7 @@ use crate::{
     operations::{self as ops, Operation},
     pagination,
     raw::types::{Action, CancelRunsStatus, Run, RunSelectField, RunStatus},
-    request::{awaitable, path_request},
+    request::{awaitable, path_request, spec_types},
     request_options::request_options,
     stream::{self, PassThrough, ResumePoint, RunStream, StreamModes},
     transport::{Transport, check},
@@ -813,6 +813,20 @@ impl<S: DeserializeOwned + Send + 'static> JoinStream<S> {
 awaitable!(impl[S: DeserializeOwned + Send + 'static] JoinStream<S> => RunStream<S>);
 request_options!(impl[S] JoinStream<S>);
 
+// The run builders put their query parameters on the wire themselves: each value is tied to
+// the parameter's generated type (the join's modes go as one string, a JSON list: see
+// `JoinStream::send`; the page size and offset, `u64`s, as integers).
+spec_types! {
+    params::JoinRunStream { stream_mode: String, last_event_id: String, cancel_on_disconnect: bool }
+    params::ListRuns { limit: i64, offset: i64, select: Vec<RunSelectField> }
+    params::CancelRun { wait: bool, action: Action }
+    params::CancelRuns { action: Action }
+}
+
+// `CancelRuns` sends its body as JSON: its status is the generated body's.
+const _: fn(CancelRunsStatus) -> crate::types::RunsCancel =
+    |status| crate::types::RunsCancel::Variant0 { status };
+
 /// Builder of [`Runs::join`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
 #[derive(Debug)]
@@ -1054,18 +1068,23 @@ impl CancelRuns {
         self
     }
 
+    /// The request body. The server takes exactly one of the two forms; say which is wrong
+    /// before sending.
+    fn body(&self) -> Result<Value> {
+        match (&self.thread_id, self.run_ids.is_empty(), &self.status) {
+            (Some(thread), false, None) => {
+                Ok(json!({"thread_id": thread, "run_ids": self.run_ids}))
+            }
+            (None, true, Some(status)) => Ok(json!({"status": status})),
+            _ => Err(Error::InvalidInput(
+                "cancel_many takes either `thread_id` with `run_ids`, or `status`".into(),
+            )),
+        }
+    }
+
     /// Sends the request (what `.await` does).
     pub async fn send(self) -> Result<()> {
-        // The server takes exactly one of the two forms; say which is wrong before sending.
-        let body = match (&self.thread_id, self.run_ids.is_empty(), &self.status) {
-            (Some(thread), false, None) => json!({"thread_id": thread, "run_ids": self.run_ids}),
-            (None, true, Some(status)) => json!({"status": status}),
-            _ => {
-                return Err(Error::InvalidInput(
-                    "cancel_many takes either `thread_id` with `run_ids`, or `status`".into(),
-                ));
-            }
-        };
+        let body = self.body()?;
         let query: Vec<(&str, String)> = self
             .action
             .iter()
@@ -1081,7 +1100,7 @@ awaitable!(CancelRuns => ());
 request_options!(CancelRuns);
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn created(location: &str) -> Option<RunCreated> {
@@ -1118,6 +1137,29 @@ mod tests {
         );
         assert_eq!(created(&format!("/threads/{t}")), None);
         assert_eq!(created("/threads/t1/runs/r1"), None, "ids are UUIDs");
+    }
+
+    /// Both forms of `cancel_many` send fields of the spec's body, and cover them.
+    pub(crate) fn check_bodies(coverage: &mut crate::spec_mirrors::Coverage) {
+        let client = Client::builder()
+            .url("http://127.0.0.1:9")
+            .no_api_key()
+            .build()
+            .unwrap();
+        let runs = client.runs();
+        let id = Uuid::nil();
+        let sent = [
+            runs.cancel_many()
+                .thread_id(id)
+                .run_ids([id])
+                .body()
+                .unwrap(),
+            runs.cancel_many()
+                .status(CancelRunsStatus::Pending)
+                .body()
+                .unwrap(),
+        ];
+        coverage.check(&ops::CANCEL_RUNS, &sent, &[]);
     }
 
     #[test]

@@ -15,6 +15,7 @@ use std::{collections::BTreeSet, io::Write as _};
 use serde_json::Value;
 
 use crate::{
+    operations::{self as ops, Operation},
     runs::{Nodes, StreamMode},
     thread_stream::{Channel, ProtocolErrorCode},
     threads::ThreadStreamMode,
@@ -293,4 +294,145 @@ fn run_status_is_the_run_list_status_filter() {
         .collect();
     let theirs = parameter_enum("get", "/threads/{thread_id}/runs", "status");
     same_values("types::RunStatus (list_runs status)", &ours, &theirs, &[]);
+}
+
+/// Fields of a search body that the paging sets on each page (`limit`, `offset`), not a filter.
+pub(crate) const PAGING: &[(&str, &str)] = &[
+    ("limit", "set for each page by the `limit` setter"),
+    ("offset", "set for each page by the `offset` setter"),
+];
+
+/// Request bodies that no resource builder's setters write, and what does.
+const NOT_BY_SETTERS: &[(&str, &str)] = &[
+    (
+        "set_latest_assistant_version",
+        "a struct literal of the generated body (`SetLatestVersion::send`): a field added or \
+         removed fails to compile",
+    ),
+    (
+        "get_thread_state_for_checkpoint",
+        "a struct literal of the generated body (`GetState::send`): a field added or removed \
+         fails to compile",
+    ),
+    (
+        "protocol_thread_events",
+        "the v3 session's subscription (`thread_stream::connection::Open::body`: channels and \
+         since; it filters namespaces itself, see `thread_stream::scope`)",
+    ),
+    (
+        "protocol_thread_command",
+        "the v3 session's commands (`thread_stream::wire`), checked against recorded events of \
+         the real server",
+    ),
+];
+
+/// How the setters of the resource builders cover the spec's request bodies.
+#[derive(Default)]
+pub(crate) struct Coverage {
+    /// The operations checked, with the number of their fields and of those left unset.
+    checked: std::collections::BTreeMap<&'static str, (usize, usize)>,
+}
+
+impl Coverage {
+    /// Checks `sent` (the bodies a builder sends with every setter called: one, or one per
+    /// form of the request) against the fields of `op`'s body in the spec (the generated
+    /// `operations::BODIES`), both ways: every key sent is a field of the spec's body (a field
+    /// that a release renames or removes fails here), and every field of the spec is sent or
+    /// listed in `unset` with the reason (a field that a release adds fails here until a
+    /// setter sends it or it is listed).
+    pub(crate) fn check(&mut self, op: &Operation, sent: &[Value], unset: &[(&str, &str)]) {
+        let id = op.id;
+        let fields = body_fields(id)
+            .unwrap_or_else(|| panic!("`{id}` has no JSON object body in the spec any more"));
+        let mut keys = BTreeSet::new();
+        for body in sent {
+            let body = body
+                .as_object()
+                .unwrap_or_else(|| panic!("{id}: the builder sends no JSON object: {body}"));
+            keys.extend(body.keys().cloned());
+        }
+        for key in &keys {
+            assert!(
+                fields.contains(&key.as_str()),
+                "{id}: the builder sends `{key}`, which the spec's body does not have (its \
+                 fields: {fields:?})"
+            );
+        }
+        for (field, why) in unset {
+            assert!(
+                fields.contains(field),
+                "{id}: `{field}` ({why}) is no field of the spec's body any more"
+            );
+            assert!(
+                !keys.contains(*field),
+                "{id}: `{field}` is listed as unset ({why}) but a setter sends it"
+            );
+        }
+        let missing: Vec<&&str> = fields
+            .iter()
+            .filter(|f| !keys.contains(**f) && !unset.iter().any(|(u, _)| u == *f))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{id}: fields of the spec's body that no setter sends: {missing:?}"
+        );
+        self.checked.insert(id, (fields.len(), unset.len()));
+    }
+}
+
+/// The fields of the body of the operation `id`, if it has a JSON object body.
+pub(crate) fn body_fields(id: &str) -> Option<&'static [&'static str]> {
+    ops::BODIES
+        .iter()
+        .find(|(op, _)| op.id == id)
+        .map(|(_, fields)| *fields)
+}
+
+/// Every request body of the spec is checked against the setters that write it: by a resource
+/// builder's setters here, by the run options (`runs::options`), or listed in
+/// [`NOT_BY_SETTERS`] with what writes it. A release that adds an operation with a body fails
+/// here until one of them covers it.
+#[test]
+fn every_request_body_is_checked_against_its_setters() {
+    let mut coverage = Coverage::default();
+    crate::assistants::tests::check_bodies(&mut coverage);
+    crate::threads::tests::check_bodies(&mut coverage);
+    crate::runs::tests::check_bodies(&mut coverage);
+    crate::crons::tests::check_bodies(&mut coverage);
+    crate::store::tests::check_bodies(&mut coverage);
+    let run_bodies: Vec<&str> = crate::runs::RunBody::ALL
+        .iter()
+        .flat_map(|body| body.operations())
+        .collect();
+    for (id, why) in NOT_BY_SETTERS {
+        assert!(
+            body_fields(id).is_some(),
+            "`{id}` ({why}) has no JSON object body in the spec any more"
+        );
+    }
+    let unchecked: Vec<&str> = ops::BODIES
+        .iter()
+        .map(|(op, _)| op.id)
+        .filter(|id| {
+            !coverage.checked.contains_key(id)
+                && !run_bodies.contains(id)
+                && !NOT_BY_SETTERS.iter().any(|(n, _)| n == id)
+        })
+        .collect();
+    assert!(
+        unchecked.is_empty(),
+        "request bodies of the spec that no setters are checked against: {unchecked:?}"
+    );
+    let fields: usize = coverage.checked.values().map(|(f, _)| f).sum();
+    let unset: usize = coverage.checked.values().map(|(_, u)| u).sum();
+    report(format_args!(
+        "request bodies: {} of {} checked against the setters of the resource builders \
+         ({} of their {fields} fields sent, {unset} left to the paging or deliberately unset), \
+         {} against the run options, {} written otherwise",
+        coverage.checked.len(),
+        ops::BODIES.len(),
+        fields - unset,
+        run_bodies.len(),
+        NOT_BY_SETTERS.len()
+    ));
 }

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     Client, Error, Page, RequestOptions, Result, operations as ops, pagination,
     raw::types::{self, Item},
-    request::{Invalid, awaitable, to_map},
+    request::{Invalid, awaitable, spec_types, to_map},
     request_options::request_options,
 };
 
@@ -322,6 +322,13 @@ impl GetItem {
 awaitable!(GetItem => Option<Item>);
 request_options!(GetItem);
 
+// `get_item` writes its query itself (the other builders fill in the generated bodies, whose
+// types tie them): its `namespace` goes as one dot-joined string, which the server splits (the
+// normalized spec says so too).
+spec_types! {
+    params::GetItem { namespace: String, key: String, refresh_ttl: bool }
+}
+
 /// An item found by [`Store::search_items`]: the [`Item`] (which it dereferences to) and its
 /// relevance score.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -551,9 +558,50 @@ awaitable!(ListNamespaces => Page<Vec<String>>);
 request_options!(ListNamespaces);
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
+
+    fn client() -> Client {
+        Client::builder()
+            .url("http://127.0.0.1:9")
+            .no_api_key()
+            .build()
+            .unwrap()
+    }
+
+    /// Every setter sends a field of the spec's body, and every field has a setter.
+    pub(crate) fn check_bodies(coverage: &mut crate::spec_mirrors::Coverage) {
+        use crate::spec_mirrors::PAGING;
+        let store = client().store();
+        fn sent(invalid: Invalid, body: &impl Serialize) -> Vec<serde_json::Value> {
+            invalid.into_result().unwrap();
+            vec![serde_json::to_value(body).unwrap()]
+        }
+
+        let b = store
+            .put_item(["a"], "k", json!({"v": 1}))
+            .index(["v"])
+            .ttl(5);
+        coverage.check(&ops::PUT_ITEM, &sent(b.invalid, &b.body), &[]);
+
+        let b = store.delete_item(["a"], "k");
+        coverage.check(&ops::DELETE_ITEM, &sent(b.invalid, &b.body), &[]);
+
+        let b = store
+            .search_items(["a"])
+            .filter(json!({"v": 1}))
+            .query("q")
+            .refresh_ttl(true);
+        coverage.check(&ops::SEARCH_ITEMS, &sent(b.invalid, &b.body), PAGING);
+
+        let b = store
+            .list_namespaces()
+            .prefix(["a"])
+            .suffix(["b"])
+            .max_depth(2);
+        coverage.check(&ops::LIST_NAMESPACES, &sent(b.invalid, &b.body), PAGING);
+    }
 
     #[test]
     fn namespaces_take_arrays_vecs_and_borrowed_labels() {

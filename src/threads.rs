@@ -21,7 +21,8 @@ use crate::{
         ThreadStatus, TtlStrategy,
     },
     request::{
-        Invalid, awaitable, build, convert, limit, path_request, to_json, to_map, uuid, uuids,
+        Invalid, awaitable, build, convert, limit, path_request, spec_types, to_json, to_map, uuid,
+        uuids,
     },
     request_options::request_options,
     stream::{RunStream, StreamModes},
@@ -355,6 +356,20 @@ fn ttl(minutes: f64, strategy: TtlStrategy) -> Result<types::Ttl> {
     })
 }
 
+/// The body of a thread creation: `graph_id` goes into the metadata.
+fn create_body(
+    body: types::builder::ThreadCreate,
+    mut metadata: Option<Map<String, Value>>,
+    graph_id: Option<String>,
+) -> Result<types::ThreadCreate> {
+    if let Some(graph_id) = graph_id {
+        metadata
+            .get_or_insert_with(Map::new)
+            .insert("graph_id".into(), Value::String(graph_id));
+    }
+    build("create thread", body.metadata(metadata))
+}
+
 /// Builder of [`Threads::create`]; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
 #[derive(Debug)]
@@ -448,13 +463,7 @@ impl CreateThread {
     /// Sends the request (what `.await` does).
     pub async fn send(self) -> Result<Thread> {
         self.invalid.into_result()?;
-        let mut metadata = self.metadata;
-        if let Some(graph_id) = self.graph_id {
-            metadata
-                .get_or_insert_with(Map::new)
-                .insert("graph_id".into(), Value::String(graph_id));
-        }
-        let body: types::ThreadCreate = build("create thread", self.body.metadata(metadata))?;
+        let body = create_body(self.body, self.metadata, self.graph_id)?;
         let transport = self.client.transport();
         let op = &ops::CREATE_THREAD;
         let response = transport
@@ -537,6 +546,18 @@ path_request! {
 path_request! {
     /// Builder of [`Threads::copy`]; `.await` it for the copy.
     CopyThread(thread_id) -> Thread = json(ops::COPY_THREAD)
+}
+
+// What the builders put in query and path parameters themselves (the others fill in the
+// generated bodies, whose types tie them): `include` and the join's modes comma-joined; a
+// checkpoint id as given (the checkpoint's own string, which the spec calls a UUID); one
+// `subgraphs` setter for a body field and two query parameters.
+spec_types! {
+    params::GetThread { include: String }
+    params::GetThreadState { subgraphs: bool }
+    params::GetThreadStateAtCheckpoint { checkpoint_id: uuid::Uuid, subgraphs: bool }
+    fields::ThreadStateCheckpointRequest { subgraphs: bool }
+    params::JoinThreadStream { stream_modes: String, last_event_id: String }
 }
 
 /// Builder of [`Threads::update`]; `.await` it.
@@ -1093,12 +1114,7 @@ impl<S: DeserializeOwned + Send + 'static> GetHistory<S> {
     /// Sends the request (what `.await` does).
     pub async fn send(self) -> Result<Vec<ThreadState<S>>> {
         self.invalid.into_result()?;
-        let body: types::ThreadStateSearch =
-            build("get history", self.body.limit(Some(limit(self.limit)?)))?;
-        let mut body = to_json("history search", body)?;
-        if let (Some(before), Value::Object(map)) = (self.before, &mut body) {
-            map.insert("before".into(), before_value(before)?);
-        }
+        let body = history_body(self.body, self.limit, self.before)?;
         self.client
             .transport()
             .json(
@@ -1113,6 +1129,20 @@ impl<S: DeserializeOwned + Send + 'static> GetHistory<S> {
 }
 awaitable!(impl[S: DeserializeOwned + Send + 'static] GetHistory<S> => Vec<ThreadState<S>>);
 request_options!(impl[S] GetHistory<S>);
+
+/// The body of a history search: the filters, the page size and where it starts.
+fn history_body(
+    body: types::builder::ThreadStateSearch,
+    size: u64,
+    before: Option<CheckpointConfig>,
+) -> Result<Value> {
+    let body: types::ThreadStateSearch = build("get history", body.limit(Some(limit(size)?)))?;
+    let mut body = to_json("history search", body)?;
+    if let (Some(before), Value::Object(map)) = (before, &mut body) {
+        map.insert("before".into(), before_value(before)?);
+    }
+    Ok(body)
+}
 
 /// The wire form of `before`. The spec (and the Python SDK) send a flat checkpoint, but the
 /// server hands `before` to LangGraph as a config, which reads `configurable.checkpoint_id`:
@@ -1241,7 +1271,7 @@ awaitable!(impl[S: DeserializeOwned + Send + 'static] JoinThreadStream<S> => Run
 request_options!(impl[S] JoinThreadStream<S>);
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
@@ -1344,6 +1374,92 @@ mod tests {
         assert_eq!(ok.len(), 1);
         let err = uuids("ids", ["nope"]).unwrap_err();
         assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+    }
+
+    fn client() -> Client {
+        Client::builder()
+            .url("http://127.0.0.1:9")
+            .no_api_key()
+            .build()
+            .unwrap()
+    }
+
+    fn sent(invalid: Invalid, body: impl Serialize) -> Vec<Value> {
+        invalid.into_result().unwrap();
+        vec![serde_json::to_value(body).unwrap()]
+    }
+
+    /// Every setter sends a field of the spec's body, and every field has a setter.
+    pub(crate) fn check_bodies(coverage: &mut crate::spec_mirrors::Coverage) {
+        use crate::spec_mirrors::PAGING;
+        let threads = client().threads();
+        let object = json!({"k": 1});
+        let checkpoint = CheckpointConfig {
+            checkpoint_id: Some("c1".into()),
+            ..CheckpointConfig::default()
+        };
+        let id = uuid::Uuid::nil();
+
+        let b = threads
+            .create()
+            .thread_id(id)
+            .metadata(&object)
+            .graph_id("agent")
+            .if_exists(IfExists::DoNothing)
+            .ttl(5)
+            .supersteps(json!([{"updates": [{"values": {}, "as_node": "n"}]}]));
+        let body = create_body(b.body, b.metadata, b.graph_id).unwrap();
+        coverage.check(&ops::CREATE_THREAD, &sent(b.invalid, body), &[]);
+
+        let b = threads
+            .update("t")
+            .metadata(&object)
+            .ttl_with_strategy(5, TtlStrategy::KeepLatest);
+        let body: types::ThreadPatch = build("t", b.body).unwrap();
+        coverage.check(&ops::UPDATE_THREAD, &sent(b.invalid, body), &[]);
+
+        let b = threads
+            .search()
+            .metadata(&object)
+            .values(&object)
+            .ids([id])
+            .status(types::ThreadStatus::Idle)
+            .sort_by(types::ThreadSortBy::CreatedAt)
+            .sort_order(types::SortOrder::Asc)
+            .extract([("last", "values.messages[-1]")])
+            .select([ThreadSelectField::ThreadId]);
+        let body: types::ThreadSearchRequest = build("t", b.body).unwrap();
+        coverage.check(&ops::SEARCH_THREADS, &sent(b.invalid, body), PAGING);
+
+        let b = threads
+            .count()
+            .metadata(&object)
+            .values(&object)
+            .status(types::ThreadStatus::Busy);
+        let body: types::ThreadCountRequest = build("t", b.body).unwrap();
+        coverage.check(&ops::COUNT_THREADS, &sent(b.invalid, body), &[]);
+
+        let b = threads.prune([id]).strategy(types::Strategy::KeepLatest);
+        let body: types::ThreadPruneRequest = build("t", b.body).unwrap();
+        coverage.check(&ops::PRUNE_THREADS, &sent(b.invalid, body), &[]);
+
+        let b = threads
+            .update_state("t")
+            .values(&object)
+            .as_node("n")
+            .checkpoint(checkpoint.clone());
+        let body: types::ThreadStateUpdate = build("t", b.body).unwrap();
+        coverage.check(&ops::UPDATE_THREAD_STATE, &sent(b.invalid, body), &[]);
+
+        let b = threads
+            .get_history("t")
+            .limit(5)
+            .before(checkpoint.clone())
+            .metadata(&object)
+            .checkpoint(checkpoint);
+        b.invalid.into_result().unwrap();
+        let body = history_body(b.body, b.limit, b.before).unwrap();
+        coverage.check(&ops::SEARCH_THREAD_HISTORY, &[body], &[]);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `raw::fields`: the type of every field of every generated struct, by name.
+//! `raw::fields`: the type of every field of every generated struct, by name; `raw::params`:
+//! the type of every parameter of every operation.
 //!
 //! Rust cannot name the type of a struct's field, so the hand-written layer would otherwise
 //! spell it again (`schedule: impl Into<String>`) and keep compiling when the spec changes it
@@ -46,7 +47,51 @@ pub fn aliases(code: &str) -> Result<String, String> {
         out.push_str("    }\n");
     }
     out.push_str("}\n");
+    out.push_str(&params(&file));
     Ok(out)
+}
+
+/// The `params` module: one module per operation builder of the generated client, with the
+/// type of each of its parameters (path, query and header; an optional one without its
+/// `Option`). Builders fill in parameters by `TryInto`, so the hand-written layer, which sends
+/// some parameters itself, cannot name their types otherwise: a `bool` still converts into an
+/// integer parameter.
+fn params(file: &syn::File) -> String {
+    let builders = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    });
+    let mut out = String::from(
+        "/// The type of every parameter (path, query, header) of every operation, by builder and\n\
+         /// parameter name (an optional parameter's type without its `Option`):\n\
+         /// `params::CancelRun::wait` is `bool`. The hand-written layer takes the types of the\n\
+         /// parameters it sends itself from here.\n\
+         #[allow(non_snake_case, non_camel_case_types)]\npub mod params {\n",
+    );
+    for item in builders.into_iter().flatten() {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(named) = &s.fields else {
+            continue;
+        };
+        let name = &s.ident;
+        let _ = writeln!(
+            out,
+            "    /// The parameter types of `builder::{name}`.\n    pub mod {name} {{\n        #[allow(unused_imports)]\n        use super::super::types;"
+        );
+        for field in &named.named {
+            let Some(ident) = &field.ident else { continue };
+            // The client, and the body (whose fields are in `fields`).
+            if ident == "client" || ident == "body" {
+                continue;
+            }
+            let ty = crate::surface::unwrap(&field.ty, "Result");
+            let ty = crate::surface::unwrap(ty, "Option").to_token_stream();
+            let _ = writeln!(out, "        pub type {ident} = {ty};");
+        }
+        out.push_str("    }\n");
+    }
+    out.push_str("}\n");
+    out
 }
 
 #[cfg(test)]
@@ -79,5 +124,34 @@ mod tests {
         );
         assert!(out.contains("pub type r#type = Kind;"), "{out}");
         assert!(!out.contains("Tuple"), "{out}");
+    }
+
+    #[test]
+    fn one_alias_per_parameter_without_result_and_option() {
+        let code = "pub mod types { pub enum Action { A } }
+        pub mod builder {
+            use super::types;
+            pub struct CancelRun<'a> {
+                client: &'a super::Client,
+                thread_id: Result<::uuid::Uuid, String>,
+                wait: Result<Option<bool>, String>,
+                action: Result<Option<types::Action>, String>,
+                body: Result<types::builder::RunsCancel, String>,
+            }
+        }";
+        let out = aliases(code).unwrap();
+        let out: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(out.contains("pub mod params {"), "{out}");
+        assert!(out.contains("pub mod CancelRun {"), "{out}");
+        assert!(
+            out.contains("pub type thread_id = :: uuid :: Uuid;"),
+            "{out}"
+        );
+        assert!(out.contains("pub type wait = bool;"), "{out}");
+        assert!(out.contains("pub type action = types :: Action;"), "{out}");
+        assert!(
+            !out.contains("type client") && !out.contains("type body"),
+            "{out}"
+        );
     }
 }

@@ -38,7 +38,7 @@ use serde_json::Value;
 #[derive(Debug)]
 pub struct Generated {
     /// The formatted Rust source of the raw bindings (`Client`, `builder`, `types`), followed
-    /// by the field type aliases of [`fields`].
+    /// by the field and parameter type aliases of [`fields`].
     pub code: String,
     /// The normalized spec (OpenAPI 3.0.3) that progenitor consumed.
     pub normalized: serde_json::Value,

@@ -93,11 +93,13 @@ fn collect_properties(
 }
 
 /// Rust source declaring one `Operation` constant per operation of the normalized spec, plus
-/// `ALL`, and the body fields of those that take a JSON object (`<OPERATION>_FIELDS`). The
+/// `ALL`, and the body fields of those that take a JSON object (`<OPERATION>_FIELDS`, and all
+/// of them in `BODIES`). The
 /// including module must define `Operation { id, method, path, retry_safe, streams }`.
 pub fn table(normalized: &Value) -> String {
     let mut consts = String::new();
     let mut all = Vec::new();
+    let mut bodies = Vec::new();
     if let Some(Value::Object(paths)) = normalized.get("paths") {
         for (path, item) in paths {
             let Value::Object(item) = item else { continue };
@@ -119,6 +121,7 @@ pub fn table(normalized: &Value) -> String {
                         consts,
                         "/// The fields of the `{id}` request body (`{schema}`).\n#[allow(dead_code)]\npub(crate) const {name}_FIELDS: &[&str] = &{fields:?};",
                     );
+                    bodies.push(format!("(&{name}, {name}_FIELDS)"));
                 }
                 all.push(name);
             }
@@ -128,6 +131,11 @@ pub fn table(normalized: &Value) -> String {
         consts,
         "/// Every operation, in spec order.\npub(crate) const ALL: &[Operation] = &[{}];",
         all.join(", ")
+    );
+    let _ = writeln!(
+        consts,
+        "/// Every operation whose request body is a JSON object, with the body's fields.\n#[allow(dead_code)]\npub(crate) const BODIES: &[(&Operation, &[&str])] = &[{}];",
+        bodies.join(", ")
     );
     consts
 }
@@ -179,6 +187,10 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("GET_HEALTH_FIELDS"), "{out}");
+        assert!(
+            out.contains("pub(crate) const BODIES: &[(&Operation, &[&str])] = &[(&CREATE_STATELESS_RUN, CREATE_STATELESS_RUN_FIELDS), (&CREATE_BATCH_RUNS, CREATE_BATCH_RUNS_FIELDS), (&STREAM_STATELESS_RUN, STREAM_STATELESS_RUN_FIELDS)];"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -366,6 +366,33 @@ impl RunBody {
         }
     }
 
+    /// Every kind of run body.
+    #[cfg(test)]
+    pub(crate) const ALL: [RunBody; 7] = [
+        RunBody::Create,
+        RunBody::CreateStateless,
+        RunBody::Streaming,
+        RunBody::StreamingStateless,
+        RunBody::Cron,
+        RunBody::ThreadCron,
+        RunBody::CronPatch,
+    ];
+
+    /// The operations whose body this is (the tests check that their fields are the same).
+    #[cfg(test)]
+    pub(crate) fn operations(self) -> Vec<&'static str> {
+        let ops: &[&ops::Operation] = match self {
+            RunBody::Create => &[&ops::CREATE_RUN],
+            RunBody::CreateStateless => &[&ops::CREATE_STATELESS_RUN, &ops::CREATE_BATCH_RUNS],
+            RunBody::Streaming => &[&ops::STREAM_RUN, &ops::WAIT_RUN],
+            RunBody::StreamingStateless => &[&ops::STREAM_STATELESS_RUN, &ops::WAIT_STATELESS_RUN],
+            RunBody::Cron => &[&ops::CREATE_CRON],
+            RunBody::ThreadCron => &[&ops::CREATE_THREAD_CRON],
+            RunBody::CronPatch => &[&ops::UPDATE_CRON],
+        };
+        ops.iter().map(|op| op.id).collect()
+    }
+
     fn describe(self) -> &'static str {
         match self {
             RunBody::Create => "a background run on a thread",
@@ -459,6 +486,7 @@ mod tests {
     use crate::types::{
         self, Durability, IfNotExists, MultitaskStrategy, OnCompletion, OnDisconnect,
     };
+    use std::collections::BTreeSet;
 
     #[test]
     fn only_what_was_set_is_sent() {
@@ -522,16 +550,8 @@ mod tests {
     /// (the field sets come from the generated operation table, so from the spec).
     #[test]
     fn setters_and_run_bodies_of_the_spec_agree() {
-        let bodies = [
-            RunBody::Create,
-            RunBody::CreateStateless,
-            RunBody::Streaming,
-            RunBody::StreamingStateless,
-            RunBody::Cron,
-            RunBody::ThreadCron,
-            RunBody::CronPatch,
-        ];
-        // Exhaustive: a new kind of run body must be listed above.
+        let bodies = RunBody::ALL;
+        // Exhaustive: a new kind of run body must be listed in `RunBody::ALL`.
         let _ = |b: RunBody| match b {
             RunBody::Create
             | RunBody::CreateStateless
@@ -541,6 +561,23 @@ mod tests {
             | RunBody::ThreadCron
             | RunBody::CronPatch => (),
         };
+        // One body serves several operations: the spec must give them the same fields.
+        for body in bodies {
+            let ours: BTreeSet<&str> = body.fields().iter().copied().collect();
+            for id in body.operations() {
+                let theirs: BTreeSet<&str> = crate::spec_mirrors::body_fields(id)
+                    .unwrap_or_else(|| panic!("`{id}` has no JSON object body in the spec"))
+                    .iter()
+                    .copied()
+                    .collect();
+                assert_eq!(
+                    ours,
+                    theirs,
+                    "`{id}` takes other fields than the rest of {}",
+                    body.describe()
+                );
+            }
+        }
         // Set by the run and cron builders themselves, not by a run option.
         let builders_own = [
             "assistant_id",
