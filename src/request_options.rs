@@ -40,7 +40,9 @@ use crate::{Error, Result, config::API_KEY_HEADER};
 ///
 /// A stream sends the same headers again when it reconnects, and so does a `wait` or `join`
 /// that fetches its result again after a dropped connection. The timeout limits each request
-/// as a whole, body included (for a stream: each connection of it), and replaces the client's
+/// as a whole, body included (for a stream: each connection of it; for a
+/// [thread stream session](crate::thread_stream): each command and read, and the opening of
+/// each event connection, which then lasts as long as the session), and replaces the client's
 /// total timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)) for this request.
 #[derive(Clone, Default)]
 pub struct RequestOptions {
@@ -89,6 +91,26 @@ impl RequestOptions {
             self.invalid = other.invalid;
         }
         self
+    }
+
+    /// The timeout given, if any.
+    pub(crate) fn time_limit(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// These options without their timeout: for a connection that lasts as long as it is
+    /// wanted (a thread stream session's event connection).
+    pub(crate) fn without_timeout(&self) -> RequestOptions {
+        RequestOptions {
+            timeout: None,
+            ..self.clone()
+        }
+    }
+
+    /// The headers given.
+    #[cfg_attr(not(feature = "websocket"), allow(dead_code))]
+    pub(crate) fn headers(&self) -> impl Iterator<Item = &(HeaderName, HeaderValue)> {
+        self.headers.iter()
     }
 
     /// Fails with the first invalid header given.

@@ -475,3 +475,78 @@ async fn the_websocket_handshake_carries_the_key_user_agent_and_headers() {
     assert_eq!(header("x-team"), Some("blue"), "the client's headers");
     assert_eq!(header("x-session"), Some("s1"), "the session's headers");
 }
+
+/// A session takes the per-request options of every call: its headers go with the command
+/// and each event connection, and its timeout bounds the opening of an event connection (one
+/// that does not open in time is tried again) but not how long the connection lasts.
+#[tokio::test]
+async fn a_sessions_request_options_go_everywhere_and_its_timeout_bounds_only_the_opening() {
+    use langgraph_sdk::RequestOptions;
+    let running = "event: lifecycle\ndata: {\"type\":\"event\",\"event_id\":\"synth:01a23396-d6f9-7324-8da5-0b7cbe4a72d6:lc||running\",\"seq\":1,\"method\":\"lifecycle\",\"params\":{\"namespace\":[],\"timestamp\":1,\"data\":{\"event\":\"running\"}}}\n\n";
+    let value = |n: u64| {
+        format!(
+            "event: values\ndata: {{\"type\":\"event\",\"event_id\":\"e{n}\",\"seq\":{n},\"method\":\"values\",\"params\":{{\"namespace\":[],\"timestamp\":1,\"data\":{{\"n\":{n}}}}}}}\nid: {n}\n\n"
+        )
+    };
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+    let mock = Mock::start(started_then(vec![
+        // Answers only after 2 s: longer than the timeout, so never taken.
+        Reply::Drip {
+            head: String::new(),
+            chunks: vec![format!("{head}{running}{}", value(2)).into_bytes()],
+            every: Duration::from_secs(2),
+        },
+        // Opens at once, sends its event after longer than the timeout, and stays open
+        // as long again.
+        Reply::Drip {
+            head: format!("{head}{running}"),
+            chunks: vec![value(3).into_bytes(), b": still here\n\n".to_vec()],
+            every: Duration::from_millis(900),
+        },
+    ]))
+    .await;
+    let session = client(&mock.url)
+        .threads()
+        .stream("chat")
+        .request_options(RequestOptions::new().header("x-user", "u1"))
+        .header("x-session", "s1")
+        .timeout(Duration::from_millis(300))
+        .await
+        .unwrap();
+    let values = session.values();
+    session.start().await.unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(20), async move {
+        let mut values = values;
+        values.try_next().await
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(first, Some(json!({"n": 3})));
+    assert_eq!(
+        session.stats().reconnects,
+        1,
+        "only the one that did not open"
+    );
+    let seen = mock.seen();
+    assert_eq!(seen.len(), 3, "the command and two event connections");
+    for request in &seen {
+        let header = |name: &str| {
+            request
+                .headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(header("x-user"), Some("u1"), "{}", request.line);
+        assert_eq!(header("x-session"), Some("s1"), "{}", request.line);
+    }
+
+    let err = client(&mock.url)
+        .threads()
+        .stream("chat")
+        .header("x-api-key", "k")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+}

@@ -5,7 +5,7 @@
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
 use futures_util::StreamExt;
-use reqwest::header::{self, HeaderMap};
+use reqwest::header;
 use serde_json::{Value, json};
 use tokio::{sync::mpsc, task::JoinHandle};
 
@@ -14,14 +14,15 @@ use super::{
     queue::Fault,
     wire::{Channel, Event},
 };
-use crate::{Client, Error, operations as ops, sse};
+use crate::{Client, Error, RequestOptions, operations as ops, sse};
 
 /// What every connection of a session needs.
 pub(crate) struct Ctx {
     pub(crate) client: Client,
     pub(crate) thread_id: String,
-    /// The session's own headers (the client's are added by its HTTP client).
-    pub(crate) headers: HeaderMap,
+    /// The session's own headers and timeout (the client's headers are added by its HTTP
+    /// client).
+    pub(crate) request: RequestOptions,
     /// The bound of each projection's queue and of the record of the current run.
     pub(crate) capacity: usize,
     pub(crate) transport: StreamTransport,
@@ -146,20 +147,31 @@ pub(crate) fn classify(error: Error) -> ConnEnd {
 async fn sse_events(ctx: &Ctx, open: &Open, tx: &mpsc::Sender<FromConn>) -> ConnEnd {
     let transport = ctx.client.transport();
     let op = &ops::PROTOCOL_THREAD_EVENTS;
+    // The timeout limits opening the connection, not its life: it lasts as long as the
+    // session.
     let request = transport
-        .request(op, &[&ctx.thread_id], &Default::default())
+        .request(op, &[&ctx.thread_id], &ctx.request.without_timeout())
         .and_then(|b| {
             let body = crate::request::to_json_bytes(op.id, &open.body())?;
-            Ok(b.headers(ctx.headers.clone())
-                .header(header::CONTENT_TYPE, "application/json")
+            Ok(b.header(header::CONTENT_TYPE, "application/json")
                 .body(body))
         });
     tracing::debug!(conn = open.conn_id, body = %open.body(), "thread stream: connecting");
     // Asks for an event stream and refuses an answer that is not one; an error status is
     // an error, and a redirect is not followed.
-    let response = match request {
-        Ok(builder) => transport.open_stream(op, builder).await,
-        Err(e) => Err(e),
+    let opening = async {
+        match request {
+            Ok(builder) => transport.open_stream(op, builder).await,
+            Err(e) => Err(e),
+        }
+    };
+    let response = match ctx.request.time_limit() {
+        Some(limit) => match tokio::time::timeout(limit, opening).await {
+            Ok(response) => response,
+            // Like a dropped connection: tried again, until the session gives up.
+            Err(_) => return ConnEnd::Retry(format!("`{}`: no answer within {limit:?}", op.id)),
+        },
+        None => opening.await,
     };
     let response = match response {
         Ok(r) => r,

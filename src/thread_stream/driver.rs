@@ -318,10 +318,9 @@ impl Driver {
         let get = |op: &'static crate::operations::Operation, query: &'static [(&str, &str)]| async move {
             let transport = self.ctx.client.transport();
             let builder = transport
-                .request(op, &[&self.ctx.thread_id], &Default::default())
+                .request(op, &[&self.ctx.thread_id], &self.ctx.request)
                 .ok()?
-                .query(query)
-                .headers(self.ctx.headers.clone());
+                .query(query);
             let response = transport.send(op, builder).await.ok()?;
             crate::transport::decode::<serde_json::Value>(op.id, response)
                 .await

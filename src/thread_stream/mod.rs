@@ -109,7 +109,6 @@ use std::{
 };
 
 use futures_util::{Stream, future::BoxFuture};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -123,11 +122,11 @@ use self::{
     wire::{Answer, Command},
 };
 use crate::{
-    Client, Error, Result,
-    config::API_KEY_HEADER,
+    Client, Error, RequestOptions, Result,
     error::ApiError,
     operations as ops,
     request::{Invalid, to_json, to_map},
+    request_options::request_options,
 };
 
 /// The default bound of each projection's buffer ([`OpenThreadStream::buffer`]).
@@ -155,6 +154,12 @@ pub enum StreamTransport {
 
 /// Opens a [`ThreadStream`]: `client.threads().stream(assistant)`, then `.await`.
 ///
+/// Like every call it takes [`header`](Self::header), [`timeout`](Self::timeout) and
+/// [`request_options`](Self::request_options): the headers go with every command, read and
+/// event connection of the session (and on the WebSocket handshake); the timeout limits each
+/// command and read, and the opening of each event connection (one that does not open in time
+/// is tried again, like a dropped one), not how long the connection lasts.
+///
 /// ```no_run
 /// # async fn demo(client: langgraph_sdk::Client, thread_id: uuid::Uuid) -> langgraph_sdk::Result<()> {
 /// let session = client
@@ -172,7 +177,7 @@ pub struct OpenThreadStream {
     client: Client,
     assistant_id: String,
     thread_id: Option<uuid::Uuid>,
-    headers: HeaderMap,
+    request: RequestOptions,
     buffer: usize,
     transport: StreamTransport,
     invalid: Invalid,
@@ -183,7 +188,7 @@ impl fmt::Debug for OpenThreadStream {
         f.debug_struct("OpenThreadStream")
             .field("assistant_id", &self.assistant_id)
             .field("thread_id", &self.thread_id)
-            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("request", &self.request)
             .field("buffer", &self.buffer)
             .field("transport", &self.transport)
             .finish()
@@ -200,7 +205,7 @@ impl OpenThreadStream {
             client,
             assistant_id,
             thread_id: None,
-            headers: HeaderMap::new(),
+            request: RequestOptions::default(),
             buffer: DEFAULT_BUFFER,
             transport: StreamTransport::default(),
             invalid,
@@ -215,28 +220,6 @@ impl OpenThreadStream {
             self.invalid.check(uuid::Uuid::parse_str(&id).map_err(|e| {
                 Error::InvalidInput(format!("the thread id {id:?} is not a UUID: {e}"))
             }));
-        self
-    }
-
-    /// A header sent with every command and event connection of the session (and on the
-    /// WebSocket handshake), besides the client's.
-    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        let name = name.as_ref();
-        let parsed = HeaderName::from_bytes(name.trim().as_bytes())
-            .map_err(|_| Error::InvalidInput(format!("invalid header name {name:?}")))
-            .and_then(|n| {
-                if n == API_KEY_HEADER {
-                    return Err(Error::InvalidInput(
-                        "set the API key on the client, not as a header".into(),
-                    ));
-                }
-                let v = HeaderValue::from_str(value.as_ref())
-                    .map_err(|_| Error::InvalidInput(format!("invalid value for header {n}")))?;
-                Ok((n, v))
-            });
-        if let Some((n, v)) = self.invalid.check(parsed) {
-            self.headers.insert(n, v);
-        }
         self
     }
 
@@ -260,12 +243,13 @@ impl OpenThreadStream {
     /// [`Error::InvalidInput`] for an invalid thread id, header or empty assistant id.
     pub async fn send(self) -> Result<ThreadStream> {
         self.invalid.into_result()?;
+        self.request.check()?;
         let explicit = self.thread_id.is_some();
         let thread_id = self.thread_id.unwrap_or_else(uuid::Uuid::new_v4);
         let ctx = Arc::new(Ctx {
             client: self.client,
             thread_id: thread_id.to_string(),
-            headers: self.headers,
+            request: self.request,
             capacity: self.buffer,
             transport: self.transport,
         });
@@ -296,6 +280,8 @@ impl OpenThreadStream {
         })
     }
 }
+
+request_options!(OpenThreadStream);
 
 impl IntoFuture for OpenThreadStream {
     type Output = Result<ThreadStream>;
@@ -483,9 +469,7 @@ impl ThreadStream {
     async fn state(&self) -> Result<Value> {
         let id = self.inner.thread_id.to_string();
         let transport = self.inner.ctx.client.transport();
-        let builder = transport
-            .request(&ops::GET_THREAD_STATE, &[&id], &Default::default())?
-            .headers(self.inner.ctx.headers.clone());
+        let builder = transport.request(&ops::GET_THREAD_STATE, &[&id], &self.inner.ctx.request)?;
         let response = transport.send(&ops::GET_THREAD_STATE, builder).await?;
         crate::transport::decode(ops::GET_THREAD_STATE.id, response).await
     }
@@ -505,9 +489,8 @@ impl ThreadStream {
             .request(
                 op,
                 &[&self.inner.thread_id.to_string()],
-                &Default::default(),
+                &self.inner.ctx.request,
             )?
-            .headers(self.inner.ctx.headers.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body)
             .build()

@@ -37,6 +37,7 @@ pub(crate) fn url(ctx: &Ctx) -> crate::Result<reqwest::Url> {
 
 /// The handshake request: every header an HTTP request of the session would carry.
 pub(crate) fn handshake(ctx: &Ctx) -> crate::Result<tungstenite::handshake::client::Request> {
+    ctx.request.check()?;
     let transport = ctx.client.transport();
     let op = &ops::PROTOCOL_THREAD_EVENTS;
     let url = url(ctx)?;
@@ -48,7 +49,7 @@ pub(crate) fn handshake(ctx: &Ctx) -> crate::Result<tungstenite::handshake::clie
     for (name, value) in &transport.default_headers {
         headers.insert(name, value.clone());
     }
-    for (name, value) in &ctx.headers {
+    for (name, value) in ctx.request.headers() {
         headers.insert(name, value.clone());
     }
     // The credentials go where an HTTP request to the same endpoint would take them: the
@@ -67,7 +68,16 @@ pub(crate) async fn events(ctx: &Ctx, open: &Open, tx: &mpsc::Sender<FromConn>) 
         Err(e) => return ConnEnd::Fatal(Fault::from_error(e)),
     };
     tracing::debug!(conn = open.conn_id, body = %open.body(), "thread stream: connecting (WebSocket)");
-    let mut socket = match tokio_tungstenite::connect_async(request).await {
+    // The timeout limits the handshake, not the connection's life (as over SSE).
+    let connecting = tokio_tungstenite::connect_async(request);
+    let connected = match ctx.request.time_limit() {
+        Some(limit) => match tokio::time::timeout(limit, connecting).await {
+            Ok(connected) => connected,
+            Err(_) => return ConnEnd::Retry(format!("`{}`: no answer within {limit:?}", op.id)),
+        },
+        None => connecting.await,
+    };
+    let mut socket = match connected {
         Ok((socket, _)) => socket,
         Err(tungstenite::Error::Http(response)) => {
             let status = response.status();
