@@ -27,6 +27,13 @@ v3 thread streaming graphs (stream transformers, see section 9):
 - ``v3_approvals``  two interrupts in one step (``{"approve": item}`` per item).
 - ``v3_slow_chat``  ``SLOW_CHAT_TEXT``, one token every ``SLOW_CHAT_DELAY`` seconds.
 - ``v3_review``     ``model`` (``CHAT_TEXT``) -> ``review`` interrupts, ``approved`` = answer.
+
+Graphs of the how-to guides, for ``examples/*.rs`` (section 10):
+
+- ``joke``          ``refine_topic`` -> ``generate_joke`` (streaming, time travel).
+- ``hitl``          ``human_node`` interrupts with ``{"text_to_revise": some_text}``.
+- ``weather``       ``look_up`` -> ``answer`` (slow): double texting.
+- ``config_echo``   returns the run's ``config["configurable"]`` as ``seen``.
 """
 
 from __future__ import annotations
@@ -627,3 +634,107 @@ _v3_review.add_edge("review", END)
 #: `v3_review`: the chat model answers (``CHAT_TEXT``, token by token), then ``review``
 #: interrupts with ``{"question": "Send this answer?"}`` and stores the answer in ``approved``.
 v3_review = _v3_review.compile()
+
+
+# --------------------------------------------------------------------------- #
+# 10. Graphs of the how-to guides (examples/*.rs)
+#
+# The small graphs the platform's how-to guides define, as the guides write
+# them where they are deterministic, so that an example's output can be set
+# side by side with the guide's.
+# --------------------------------------------------------------------------- #
+
+
+class JokeState(TypedDict, total=False):
+    topic: str
+    joke: str
+
+
+def _refine_topic(state: JokeState) -> dict[str, Any]:
+    return {"topic": state["topic"] + " and cats"}
+
+
+def _generate_joke(state: JokeState) -> dict[str, Any]:
+    return {"joke": f"This is a joke about {state['topic']}"}
+
+
+_joke = StateGraph(JokeState)
+_joke.add_node("refine_topic", _refine_topic)
+_joke.add_node("generate_joke", _generate_joke)
+_joke.add_edge(START, "refine_topic")
+_joke.add_edge("refine_topic", "generate_joke")
+_joke.add_edge("generate_joke", END)
+#: `joke` (the streaming and time-travel guides): ``refine_topic`` appends
+#: " and cats" to ``topic``, ``generate_joke`` sets ``joke`` to
+#: "This is a joke about <topic>".
+joke = _joke.compile()
+
+
+class HitlState(TypedDict, total=False):
+    some_text: str
+
+
+def _human_node(state: HitlState) -> dict[str, Any]:
+    value = lg_interrupt({"text_to_revise": state["some_text"]})
+    return {"some_text": value}
+
+
+_hitl = StateGraph(HitlState)
+_hitl.add_node("human_node", _human_node)
+_hitl.add_edge(START, "human_node")
+_hitl.add_edge("human_node", END)
+#: `hitl` (the human-in-the-loop guide): ``human_node`` interrupts with
+#: ``{"text_to_revise": some_text}`` and stores the answer in ``some_text``.
+hitl = _hitl.compile()
+
+
+#: How long `weather`'s ``answer`` node takes: long enough for a second run to
+#: arrive while the first is busy (double texting).
+WEATHER_ANSWER_DELAY = 2.0
+
+
+def _city(state: MessagesState) -> str:
+    question = str(state["messages"][-1].content)
+    found = re.search(r"weather in (\w+)", question)
+    return found.group(1) if found else question
+
+
+def _look_up(state: MessagesState) -> dict[str, Any]:
+    return {"messages": [AIMessage(content=f"Looking up the weather in {_city(state)}...")]}
+
+
+async def _answer(state: MessagesState) -> dict[str, Any]:
+    await asyncio.sleep(WEATHER_ANSWER_DELAY)
+    return {"messages": [AIMessage(content=f"It is sunny in {_city(state)}.")]}
+
+
+_weather = StateGraph(MessagesState)
+_weather.add_node("look_up", _look_up)
+_weather.add_node("answer", _answer)
+_weather.add_edge(START, "look_up")
+_weather.add_edge("look_up", "answer")
+_weather.add_edge("answer", END)
+#: `weather` (the double-texting guides): for "what's the weather in <city>?",
+#: ``look_up`` says "Looking up the weather in <city>...", then ``answer``
+#: waits ``WEATHER_ANSWER_DELAY`` seconds and says "It is sunny in <city>.".
+weather = _weather.compile()
+
+
+class ConfigEchoState(TypedDict, total=False):
+    # Not `configurable`: that channel name is reserved.
+    seen: dict[str, str]
+
+
+def _config_echo(state: ConfigEchoState, config: RunnableConfig) -> dict[str, Any]:
+    conf = _configurable(config)
+    return {"seen": {k: v for k, v in conf.items() if isinstance(v, str)}}
+
+
+_config_echo_graph = StateGraph(ConfigEchoState)
+_config_echo_graph.add_node("config_echo", _config_echo)
+_config_echo_graph.add_edge(START, "config_echo")
+_config_echo_graph.add_edge("config_echo", END)
+#: `config_echo` (the configurable-headers guide): stores the run's
+#: ``config["configurable"]`` (its string values) in ``seen``, so a
+#: client sees which request headers reached the graph.
+config_echo = _config_echo_graph.compile()
