@@ -1,6 +1,7 @@
-//! The quickstart: search the assistants, create a thread, run the agent on it, print what
-//! it said. `cargo xtask demo` runs it against a local server it starts; point it at any
-//! server with `LANGGRAPH_API_URL` (and `LANGGRAPH_API_KEY` for a deployment).
+//! The quickstart: search the assistants, create a thread, run the agent, print its answer.
+//!
+//! `cargo xtask demo` runs it against a local server it starts; point it at any server with
+//! `LANGGRAPH_API_URL` (and `LANGGRAPH_API_KEY` for a deployment).
 
 use langgraph_sdk::prelude::*;
 use serde::Deserialize;
@@ -59,5 +60,7 @@ async fn main() -> langgraph_sdk::Result<()> {
             .unwrap_or_else(|| message.content.to_string());
         println!("{:>5}: {text}", message.kind);
     }
+    let last = state.messages.last().map(|m| m.kind.as_str());
+    assert_eq!(last, Some("ai"), "the agent answered");
     Ok(())
 }

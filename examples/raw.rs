@@ -1,8 +1,8 @@
-//! The generated raw layer on its own (`cargo run --example raw` with `LANGGRAPH_API_URL` set): search the
-//! assistants, create a thread, wait for a run of the `echo` graph, print the result.
+//! The generated raw layer on its own: search assistants, create a thread, wait for a run.
 //!
-//! It uses the generated raw layer (`langgraph_sdk::raw`); point it at any server with
-//! `LANGGRAPH_API_URL` (default `http://localhost:8123`).
+//! It uses the generated raw layer (`langgraph_sdk::raw`) without the ergonomic client; point
+//! it at any server with `LANGGRAPH_API_URL` (default `http://localhost:8123`), or run it with
+//! `cargo xtask demo raw`.
 
 use langgraph_sdk::raw::{self, types};
 use serde_json::json;
@@ -47,5 +47,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .send()
         .await?;
     println!("result {}", serde_json::to_string_pretty(&*result)?);
+    assert_eq!(result.get("echo"), Some(&json!("hello from Rust")));
     Ok(())
 }

@@ -1,14 +1,16 @@
-//! A thread streaming session: prints the model's answer token by token as it arrives, and
-//! when the graph asks for human input, asks you on stdin and sends your answer back in the
-//! same session.
+//! Thread streaming (v3): the model's tokens as they arrive, its questions answered on stdin.
+//!
+//! A session on one thread prints the model's answer token by token, and when the graph asks
+//! for human input, asks you on stdin and sends your answer back in the same session.
 //!
 //! ```sh
 //! cargo xtask server &                      # prints LANGGRAPH_API_URL=http://127.0.0.1:PORT
 //! LANGGRAPH_API_URL=http://127.0.0.1:PORT cargo run --example thread_stream -- v3_review "hi"
 //! ```
 //!
-//! Arguments: the assistant (or graph) and the user's message. Against a deployment, set
-//! `LANGGRAPH_API_URL` and `LANGGRAPH_API_KEY`.
+//! Arguments: the assistant (or graph) and the user's message. `cargo xtask demo
+//! thread_stream` runs it with `v3_review hello` against a server it starts. Against a
+//! deployment, set `LANGGRAPH_API_URL` and `LANGGRAPH_API_KEY`.
 
 use std::io::{BufRead, Write};
 
@@ -16,6 +18,7 @@ use futures_util::TryStreamExt;
 use langgraph_sdk::{
     Client,
     thread_stream::{Merged, ProjectionKind},
+    types::ThreadStatus,
 };
 use serde_json::{Value, json};
 
@@ -35,6 +38,8 @@ async fn main() -> langgraph_sdk::Result<()> {
         .await?;
     println!("thread {}", session.thread_id());
 
+    let mut last_answer = None;
+    let mut said = String::new();
     while let Some(item) = run.try_next().await? {
         match item {
             Merged::Message(message) => {
@@ -42,6 +47,7 @@ async fn main() -> langgraph_sdk::Result<()> {
                 while let Some(token) = tokens.try_next().await? {
                     print!("{token}");
                     let _ = std::io::stdout().flush();
+                    said.push_str(&token);
                 }
                 println!();
             }
@@ -53,7 +59,8 @@ async fn main() -> langgraph_sdk::Result<()> {
                 // JSON if it is JSON (`true`, `{"a": 1}`), else the text.
                 let answer: Value =
                     serde_json::from_str(&answer).unwrap_or_else(|_| Value::String(answer));
-                session.respond(&interrupt, answer).await?;
+                session.respond(&interrupt, answer.clone()).await?;
+                last_answer = Some(answer);
             }
             _ => {}
         }
@@ -67,7 +74,18 @@ async fn main() -> langgraph_sdk::Result<()> {
     println!("done; state keys: {keys:?}");
     if let Some(approved) = state.get("approved") {
         println!("approved: {approved}");
+        // `v3_review` stores the answer: the one we sent reached the graph.
+        assert_eq!(
+            Some(approved),
+            last_answer.as_ref(),
+            "the graph got our answer"
+        );
     }
+    // The run went to its end: the model's text came through, and every question it asked
+    // was answered (a thread left waiting for an answer is `interrupted`).
+    assert!(!said.is_empty(), "the model's answer streamed");
+    let thread = client.threads().get(session.thread_id()).await?;
+    assert_eq!(thread.status, ThreadStatus::Idle, "nothing left unanswered");
     Ok(())
 }
 

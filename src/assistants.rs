@@ -148,6 +148,10 @@ impl Assistants {
 
     /// Makes `version` the assistant's active version; `.await` gives the assistant as it now
     /// is.
+    ///
+    /// The server (langgraph-api 0.16.7) restores the version's `config` but keeps the newest
+    /// `context`, which is what a graph's runtime context reads: settings that must roll back
+    /// belong in `config` (see `examples/assistant_versions.rs`).
     pub fn set_latest(&self, assistant_id: impl Display, version: i64) -> SetLatestVersion {
         SetLatestVersion {
             client: self.client.clone(),
