@@ -4,7 +4,9 @@
 //! server with the test graphs of `tests/server/`).
 
 mod bench;
+mod child;
 mod demo;
+mod examples;
 mod package;
 mod server;
 mod server_pin;
@@ -21,11 +23,15 @@ const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         "test [ARGS...]",
-        "start one server and run `cargo test --workspace ARGS...` against it",
+        "start one server and run `cargo test --workspace ARGS...` against it, then (without ARGS) every example",
     ),
     (
-        "demo [ARGS...]",
-        "start a server and run `cargo run --quiet --example quickstart -- ARGS...` against it",
+        "demo [NAME [ARGS...]]",
+        "start a server and run example NAME (default: quickstart) against it",
+    ),
+    (
+        "demo --list | --all",
+        "list the examples, one line each | run every example against one server",
     ),
     (
         "bench [OPTIONS]",

@@ -156,44 +156,15 @@ pub(super) fn parse_sample(stdout: &str, stderr: &str) -> Result<Sample, String>
 }
 
 /// Waits for a child (at most [`REP_TIMEOUT`]) and returns its stdout and stderr.
-pub(super) fn collect(mut child: Child) -> Result<(String, String), String> {
-    pub(super) fn drain(
-        pipe: Option<impl Read + Send + 'static>,
-    ) -> std::thread::JoinHandle<String> {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                let mut bytes = Vec::new();
-                let _ = pipe.read_to_end(&mut bytes);
-                text = String::from_utf8_lossy(&bytes).into_owned();
-            }
-            text
-        })
-    }
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let deadline = Instant::now() + REP_TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break Err(format!("killed after {} s", REP_TIMEOUT.as_secs()));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => break Err(format!("waiting: {e}")),
-        }
-    };
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
-    match status {
-        Ok(status) if status.success() => Ok((stdout, stderr)),
-        Ok(status) => Err(format!(
+pub(super) fn collect(child: Child) -> Result<(String, String), String> {
+    let finished = crate::child::wait(child, REP_TIMEOUT).map_err(|e| format!("waiting: {e}"))?;
+    match finished.status {
+        Some(status) if status.success() => Ok((finished.stdout, finished.stderr)),
+        Some(status) => Err(format!(
             "exited with {status}; stderr: {}",
-            tail(&stderr, 8)
+            tail(&finished.stderr, 8)
         )),
-        Err(e) => Err(e),
+        None => Err(format!("killed after {} s", REP_TIMEOUT.as_secs())),
     }
 }
 
