@@ -715,21 +715,8 @@ request_options!(GetVersions);
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::spec_mirrors::{Coverage, PAGING};
+    use crate::spec_mirrors::{Coverage, PAGING, offline_client as client, sent};
     use serde_json::json;
-
-    fn client() -> Client {
-        Client::builder()
-            .url("http://127.0.0.1:9")
-            .no_api_key()
-            .build()
-            .unwrap()
-    }
-
-    fn sent(invalid: Invalid, body: impl Serialize) -> Vec<Value> {
-        invalid.into_result().unwrap();
-        vec![serde_json::to_value(body).unwrap()]
-    }
 
     /// Every setter sends a field of the spec's body, and every field has a setter.
     pub(crate) fn check_bodies(coverage: &mut Coverage) {

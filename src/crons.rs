@@ -486,15 +486,8 @@ request_options!(CountCrons);
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::spec_mirrors::offline_client as client;
     use crate::types::{Durability, MultitaskStrategy, OnRunCompleted};
-
-    fn client() -> Client {
-        Client::builder()
-            .url("http://127.0.0.1:9")
-            .no_api_key()
-            .build()
-            .unwrap()
-    }
 
     fn end() -> DateTime<Utc> {
         "2099-01-02T03:04:05Z".parse().unwrap()

@@ -326,6 +326,21 @@ const NOT_BY_SETTERS: &[(&str, &str)] = &[
     ),
 ];
 
+/// A client for building requests that are never sent (nothing listens on port 9).
+pub(crate) fn offline_client() -> crate::Client {
+    crate::Client::builder()
+        .url("http://127.0.0.1:9")
+        .no_api_key()
+        .build()
+        .unwrap()
+}
+
+/// What a builder sends: its body, once its input is checked.
+pub(crate) fn sent(invalid: crate::request::Invalid, body: impl serde::Serialize) -> Vec<Value> {
+    invalid.into_result().unwrap();
+    vec![serde_json::to_value(body).unwrap()]
+}
+
 /// How the setters of the resource builders cover the spec's request bodies.
 #[derive(Default)]
 pub(crate) struct Coverage {

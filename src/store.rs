@@ -560,24 +560,13 @@ request_options!(ListNamespaces);
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::spec_mirrors::offline_client as client;
     use serde_json::json;
-
-    fn client() -> Client {
-        Client::builder()
-            .url("http://127.0.0.1:9")
-            .no_api_key()
-            .build()
-            .unwrap()
-    }
 
     /// Every setter sends a field of the spec's body, and every field has a setter.
     pub(crate) fn check_bodies(coverage: &mut crate::spec_mirrors::Coverage) {
-        use crate::spec_mirrors::PAGING;
+        use crate::spec_mirrors::{PAGING, sent};
         let store = client().store();
-        fn sent(invalid: Invalid, body: &impl Serialize) -> Vec<serde_json::Value> {
-            invalid.into_result().unwrap();
-            vec![serde_json::to_value(body).unwrap()]
-        }
 
         let b = store
             .put_item(["a"], "k", json!({"v": 1}))

@@ -1376,22 +1376,9 @@ pub(crate) mod tests {
         assert!(matches!(err, Error::InvalidInput(_)), "{err}");
     }
 
-    fn client() -> Client {
-        Client::builder()
-            .url("http://127.0.0.1:9")
-            .no_api_key()
-            .build()
-            .unwrap()
-    }
-
-    fn sent(invalid: Invalid, body: impl Serialize) -> Vec<Value> {
-        invalid.into_result().unwrap();
-        vec![serde_json::to_value(body).unwrap()]
-    }
-
     /// Every setter sends a field of the spec's body, and every field has a setter.
     pub(crate) fn check_bodies(coverage: &mut crate::spec_mirrors::Coverage) {
-        use crate::spec_mirrors::PAGING;
+        use crate::spec_mirrors::{PAGING, offline_client as client, sent};
         let threads = client().threads();
         let object = json!({"k": 1});
         let checkpoint = CheckpointConfig {

@@ -3,72 +3,86 @@
 //!
 //! Rust cannot name the type of a struct's field, so the hand-written layer would otherwise
 //! spell it again (`schedule: impl Into<String>`) and keep compiling when the spec changes it
-//! (a `schedule` that became an integer would still be sent as a string). With
-//! `fields::CronCreate::schedule` in the setter's signature, such a change fails to compile at
-//! the setter. An optional field's alias is the type inside its `Option`, which is what a
-//! setter takes.
+//! (a `schedule` that became an integer would still be sent as a string). Its `spec_types!`
+//! asserts that a setter's type is `fields::CronCreate::schedule`, so such a change fails to
+//! compile. An optional field's alias is the type inside its `Option`, which is what a setter
+//! takes.
 
 use std::fmt::Write as _;
 
 use quote::ToTokens;
 
-/// The Rust source of the `fields` module for the generated `code` (appended to it), one
-/// module per struct of `types` with one alias per named field.
+/// The Rust source of the `fields` and `params` modules for the generated `code` (appended
+/// to it).
 ///
 /// # Errors
 /// When `code` does not parse as Rust.
 pub fn aliases(code: &str) -> Result<String, String> {
     let file = syn::parse_file(code).map_err(|e| format!("generated code: {e}"))?;
-    let types = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    });
-    let mut out = String::from(
-        "/// The type of every field of every struct in [`types`], by struct and field name (an\n\
-         /// optional field's type without its `Option`): `fields::CronCreate::schedule` is\n\
-         /// `String`. The hand-written layer takes its setters' types from here.\n\
-         #[allow(non_snake_case, non_camel_case_types)]\npub mod fields {\n",
+    let mut out = modules(
+        &file,
+        Aliases {
+            source: "types",
+            module: "fields",
+            doc: "/// The type of every field of every struct in [`types`], by struct and field name (an\n\
+                  /// optional field's type without its `Option`): `fields::CronCreate::schedule` is\n\
+                  /// `String`. The hand-written layer ties its setters' types to these.",
+            each: "field types",
+            import: "types::*",
+            skip: &[],
+        },
     );
-    for item in types.into_iter().flatten() {
-        let syn::Item::Struct(s) = item else { continue };
-        let syn::Fields::Named(named) = &s.fields else {
-            continue;
-        };
-        let name = &s.ident;
-        let _ = writeln!(
-            out,
-            "    /// The field types of `types::{name}`.\n    pub mod {name} {{\n        #[allow(unused_imports)]\n        use super::super::types::*;"
-        );
-        for field in &named.named {
-            let Some(ident) = &field.ident else { continue };
-            let ty = crate::surface::unwrap(&field.ty, "Option").to_token_stream();
-            let _ = writeln!(out, "        pub type {ident} = {ty};");
-        }
-        out.push_str("    }\n");
-    }
-    out.push_str("}\n");
-    out.push_str(&params(&file));
+    // Builders fill in parameters by `TryInto`, so nothing else names their types: a `bool`
+    // still converts into an integer parameter.
+    out.push_str(&modules(
+        &file,
+        Aliases {
+            source: "builder",
+            module: "params",
+            doc: "/// The type of every parameter (path, query, header) of every operation, by builder and\n\
+                  /// parameter name (an optional parameter's type without its `Option`):\n\
+                  /// `params::CancelRun::wait` is `bool`. The hand-written layer ties the types of the\n\
+                  /// parameters it sends itself to these.",
+            each: "parameter types",
+            import: "types",
+            // The client, and the body (whose fields are in `fields`).
+            skip: &["client", "body"],
+        },
+    ));
     Ok(out)
 }
 
-/// The `params` module: one module per operation builder of the generated client, with the
-/// type of each of its parameters (path, query and header; an optional one without its
-/// `Option`). Builders fill in parameters by `TryInto`, so the hand-written layer, which sends
-/// some parameters itself, cannot name their types otherwise: a `bool` still converts into an
-/// integer parameter.
-fn params(file: &syn::File) -> String {
-    let builders = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+/// What one module of aliases is made from.
+struct Aliases {
+    /// The generated module whose structs are read (`types`, `builder`).
+    source: &'static str,
+    /// The module written (`fields`, `params`).
+    module: &'static str,
+    doc: &'static str,
+    /// What each inner module holds, for its doc.
+    each: &'static str,
+    /// What each inner module imports from `types`.
+    import: &'static str,
+    /// Fields that get no alias.
+    skip: &'static [&'static str],
+}
+
+/// One module per struct of `aliases.source`, with one alias per named field: its type
+/// without `Result` (a builder's) and `Option` (an optional one's).
+fn modules(file: &syn::File, aliases: Aliases) -> String {
+    let structs = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == aliases.source => {
+            m.content.as_ref().map(|(_, items)| items)
+        }
         _ => None,
     });
-    let mut out = String::from(
-        "/// The type of every parameter (path, query, header) of every operation, by builder and\n\
-         /// parameter name (an optional parameter's type without its `Option`):\n\
-         /// `params::CancelRun::wait` is `bool`. The hand-written layer takes the types of the\n\
-         /// parameters it sends itself from here.\n\
-         #[allow(non_snake_case, non_camel_case_types)]\npub mod params {\n",
+    let (source, module, each, import) =
+        (aliases.source, aliases.module, aliases.each, aliases.import);
+    let mut out = format!(
+        "{}\n#[allow(non_snake_case, non_camel_case_types)]\npub mod {module} {{\n",
+        aliases.doc
     );
-    for item in builders.into_iter().flatten() {
+    for item in structs.into_iter().flatten() {
         let syn::Item::Struct(s) = item else { continue };
         let syn::Fields::Named(named) = &s.fields else {
             continue;
@@ -76,12 +90,11 @@ fn params(file: &syn::File) -> String {
         let name = &s.ident;
         let _ = writeln!(
             out,
-            "    /// The parameter types of `builder::{name}`.\n    pub mod {name} {{\n        #[allow(unused_imports)]\n        use super::super::types;"
+            "    /// The {each} of `{source}::{name}`.\n    pub mod {name} {{\n        #[allow(unused_imports)]\n        use super::super::{import};"
         );
         for field in &named.named {
             let Some(ident) = &field.ident else { continue };
-            // The client, and the body (whose fields are in `fields`).
-            if ident == "client" || ident == "body" {
+            if aliases.skip.iter().any(|skip| ident == skip) {
                 continue;
             }
             let ty = crate::surface::unwrap(&field.ty, "Result");
