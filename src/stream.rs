@@ -275,7 +275,8 @@ fn typed<S: DeserializeOwned>(
     id: Option<&str>,
 ) -> Delivery<StreamEvent<S>> {
     let id = id.map(str::to_string);
-    match decode::<S>(operation, &event.name(), event.data, id) {
+    let name = known_name(event.name).map_or_else(|| event.name(), Cow::Borrowed);
+    match decode::<S>(operation, &name, event.data, id) {
         Ok(Decoded::Part(part)) => Delivery {
             run_id: match &part.part {
                 StreamPart::Metadata(meta) => meta.run_id.map(|id| id.to_string()),
@@ -300,28 +301,32 @@ fn typed<S: DeserializeOwned>(
 /// A [`PassThroughStream`]'s items: the events as sent. Only a `metadata` event's data is
 /// read (for the run id the stream may need to resume).
 fn as_sent(_: &'static str, event: sse::Event<'_>, id: Option<&str>) -> Delivery<SseEvent> {
-    let name = event.name();
-    let run_id = match &*name {
-        "metadata" => serde_json::from_slice::<RunMetadata>(event.data)
+    let name = known_name(event.name);
+    let run_id = match name {
+        Some("metadata") => serde_json::from_slice::<RunMetadata>(event.data)
             .ok()
             .and_then(|meta| meta.run_id)
             .map(|id| id.to_string()),
         _ => None,
     };
-    let end = matches!(&*name, "end" | "error");
-    let name = match EVENT_NAMES.iter().find(|known| **known == name) {
-        Some(known) => Cow::Borrowed(*known),
-        None => Cow::Owned(name.into_owned()),
-    };
     Delivery {
-        end,
+        end: matches!(name, Some("end" | "error")),
         run_id,
         item: Ok(SseEvent {
-            name,
+            name: name.map_or_else(|| Cow::Owned(event.name().into_owned()), Cow::Borrowed),
             data: event.data_bytes(),
             id: id.map(str::to_string),
         }),
     }
+}
+
+/// The name of an event when it is one of the server's stream modes: compared as bytes, so
+/// that the name is neither checked as UTF-8 nor copied per event.
+fn known_name(name: &[u8]) -> Option<&'static str> {
+    EVENT_NAMES
+        .iter()
+        .find(|known| known.as_bytes() == name)
+        .copied()
 }
 
 /// The stream machinery under [`RunStream`] and [`PassThroughStream`]: reading, resuming,
