@@ -352,7 +352,13 @@ impl Decoder {
                 }
             }
             let buf = reading!(self);
-            let Some(end) = memchr::memchr2(b'\r', b'\n', &buf[self.scan..]) else {
+            // The blank line that ends an event is found without a call.
+            let found = match buf.get(self.scan) {
+                Some(b'\r' | b'\n') => Some(0),
+                Some(_) => memchr::memchr2(b'\r', b'\n', &buf[self.scan..]),
+                None => None,
+            };
+            let Some(end) = found else {
                 self.scan = buf.len();
                 if self.spanning {
                     if self.block == self.carry.len() {

@@ -540,8 +540,11 @@ async fn pass_through_events_are_what_the_server_sent() {
     assert!(got.len() > 20, "{got:?}");
     assert_eq!(got, wire, "the events as the server sent them, each once");
 
+    // The typed stream of the same run (a join from the start: the server replays it), through
+    // a proxy of its own, which records the bytes the typed stream read.
     let (thread, run) = (stream.thread_id().unwrap(), stream.run_id().unwrap());
-    let mut typed = client(&upstream)
+    let typed_proxy = Proxy::start(&upstream, None).await;
+    let mut typed = client(&typed_proxy.url)
         .runs()
         .join_stream(thread, run)
         .last_event_id("0")
@@ -553,6 +556,7 @@ async fn pass_through_events_are_what_the_server_sent() {
         let as_sent = &sent[i];
         names.push(event.event());
         assert_eq!(event.event(), as_sent.event(), "event {i}");
+        assert_eq!(event.id.as_deref(), as_sent.id(), "event {i}");
         let data: Value = if as_sent.data().is_empty() {
             Value::Null
         } else {
@@ -573,8 +577,16 @@ async fn pass_through_events_are_what_the_server_sent() {
         sent.len(),
         "the typed stream has the same events: {names:?}"
     );
+    let typed_wire = typed_proxy
+        .response(0, 0)
+        .expect("the typed stream's response")
+        .events();
+    assert_eq!(
+        typed_wire, got,
+        "the typed stream read the same names, data bytes and ids"
+    );
     report(format!(
-        "pass-through: {} events of a chat run byte for byte as the server sent them, and as the typed stream reads them",
+        "pass-through: {} events of a chat run byte for byte as the server sent them, and as the typed stream reads them (same names, ids, data bytes)",
         sent.len()
     ));
 }

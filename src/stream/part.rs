@@ -452,50 +452,66 @@ impl<'de> serde::de::Visitor<'de> for Fields {
             sent: Sent(0),
             ..Message::default()
         });
+        // One comparison of the key per field (this is the hot path of a token stream).
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let field = match key.as_str() {
-                "id" => Sent::ID,
-                "tool_calls" => Sent::TOOL_CALLS,
-                "tool_call_chunks" => Sent::TOOL_CALL_CHUNKS,
-                "invalid_tool_calls" => Sent::INVALID_TOOL_CALLS,
-                "usage_metadata" => Sent::USAGE_METADATA,
-                "tool_call_id" => Sent::TOOL_CALL_ID,
-                "name" => Sent::NAME,
-                "response_metadata" => Sent::RESPONSE_METADATA,
-                "additional_kwargs" => Sent::ADDITIONAL_KWARGS,
-                "chunk_position" => Sent::CHUNK_POSITION,
-                _ => 0,
-            };
-            m.sent.0 |= field;
-            match key.as_str() {
-                "id" => m.id = map.next_value()?,
-                "type" => m.kind = map.next_value::<Option<String>>()?.unwrap_or_default(),
-                "content" => m.content = map.next_value()?,
+                "id" => {
+                    m.id = map.next_value()?;
+                    Sent::ID
+                }
+                "type" => {
+                    m.kind = map.next_value::<Option<String>>()?.unwrap_or_default();
+                    0
+                }
+                "content" => {
+                    m.content = map.next_value()?;
+                    0
+                }
                 "tool_calls" => {
-                    m.tool_calls = map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
+                    m.tool_calls = map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default();
+                    Sent::TOOL_CALLS
                 }
                 "tool_call_chunks" => {
-                    m.tool_call_chunks = map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
+                    m.tool_call_chunks =
+                        map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default();
+                    Sent::TOOL_CALL_CHUNKS
                 }
                 "invalid_tool_calls" => {
                     m.invalid_tool_calls =
-                        map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default()
+                        map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default();
+                    Sent::INVALID_TOOL_CALLS
                 }
-                "usage_metadata" => m.usage_metadata = map.next_value()?,
-                "tool_call_id" => m.tool_call_id = map.next_value()?,
-                "name" => m.name = map.next_value()?,
+                "usage_metadata" => {
+                    m.usage_metadata = map.next_value()?;
+                    Sent::USAGE_METADATA
+                }
+                "tool_call_id" => {
+                    m.tool_call_id = map.next_value()?;
+                    Sent::TOOL_CALL_ID
+                }
+                "name" => {
+                    m.name = map.next_value()?;
+                    Sent::NAME
+                }
                 "response_metadata" => {
-                    m.response_metadata = map.next_value::<Option<_>>()?.unwrap_or_default()
+                    m.response_metadata = map.next_value::<Option<_>>()?.unwrap_or_default();
+                    Sent::RESPONSE_METADATA
                 }
                 "additional_kwargs" => {
-                    m.additional_kwargs = map.next_value::<Option<_>>()?.unwrap_or_default()
+                    m.additional_kwargs = map.next_value::<Option<_>>()?.unwrap_or_default();
+                    Sent::ADDITIONAL_KWARGS
                 }
-                "chunk_position" => m.chunk_position = map.next_value()?,
+                "chunk_position" => {
+                    m.chunk_position = map.next_value()?;
+                    Sent::CHUNK_POSITION
+                }
                 _ => {
                     let value: Value = map.next_value()?;
                     m.other.insert(key.into_string(), value);
+                    0
                 }
-            }
+            };
+            m.sent.0 |= field;
         }
         Ok(m)
     }
