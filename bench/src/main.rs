@@ -14,8 +14,9 @@
 //! workload through this SDK, `pass` through its pass-through streams (events as name and
 //! data bytes, no JSON; stream workloads only), `raw` through plain `reqwest` without parsing. Both print one
 //! JSON line, `{"workload", "seconds", "events", "requests", "errors", "peak_rss_kb",
-//! "minor_faults"}` (`raw` adds `bytes`), where `seconds` and `minor_faults` (the process's
-//! minor page faults) cover the workload only (not start-up or building the client). `events` prints `{"events": N, "bytes": B}`, what the server streams for a thread
+//! "minor_faults", "cpu_seconds"}` (`raw` adds `bytes`), where `seconds`, `minor_faults` (the
+//! process's minor page faults) and `cpu_seconds` (its CPU time, user and system, to 10 ms)
+//! cover the workload only (not start-up or building the client). `events` prints `{"events": N, "bytes": B}`, what the server streams for a thread
 //! id (`n-<N>` or `bytes-<B>`). `decode` times the decoding of the fixture's events in memory
 //! (see `decode.rs`). Workloads:
 //!
@@ -105,18 +106,24 @@ pub struct Outcome {
     pub bytes: Option<u64>,
     /// Minor page faults of the process during the workload.
     pub faults: Option<u64>,
+    /// CPU time of the process (all threads, user and system) during the workload, in
+    /// seconds, to the kernel's clock tick (10 ms): what the client itself spent, apart from
+    /// waiting for the server or for a core.
+    pub cpu_seconds: Option<f64>,
 }
 
-/// The start of the timed work: the time, and the process's page faults so far.
+/// The start of the timed work: the time, and the process's page faults and CPU time so far.
 pub struct Clock {
     started: Instant,
     faults: Option<u64>,
+    cpu: Option<f64>,
 }
 
 impl Clock {
     pub fn start() -> Clock {
         Clock {
             faults: minor_faults(),
+            cpu: cpu_seconds(),
             started: Instant::now(),
         }
     }
@@ -133,17 +140,30 @@ impl Clock {
             faults: minor_faults()
                 .zip(self.faults)
                 .map(|(now, then)| now - then),
+            cpu_seconds: cpu_seconds().zip(self.cpu).map(|(now, then)| now - then),
         }
     }
 }
 
+/// The fields of `/proc/self/stat` after the command name (in parentheses, which may hold
+/// spaces): state, ppid, pgrp, session, tty_nr, tpgid, flags, minflt, cminflt, majflt,
+/// cmajflt, utime, stime, …
+fn stat_field(n: usize) -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let (_, fields) = stat.rsplit_once(')')?;
+    fields.split_whitespace().nth(n)?.parse().ok()
+}
+
 /// The minor page faults of this process (all its threads) so far (`/proc/self/stat`).
 fn minor_faults() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // After the command name (in parentheses, which may hold spaces): state, ppid, pgrp,
-    // session, tty_nr, tpgid, flags, minflt.
-    let (_, fields) = stat.rsplit_once(')')?;
-    fields.split_whitespace().nth(7)?.parse().ok()
+    stat_field(7)
+}
+
+/// The CPU time of this process (all its threads, user and system) so far, in seconds
+/// (`/proc/self/stat`, in clock ticks of 1/100 s: the `USER_HZ` Linux has on every platform
+/// it exports it).
+fn cpu_seconds() -> Option<f64> {
+    Some((stat_field(11)? + stat_field(12)?) as f64 / 100.0)
 }
 
 /// Reports the first error of a kind on stderr.
@@ -250,6 +270,9 @@ fn measure(side: &str, args: impl Iterator<Item = String>) -> Result<(), BoxErro
     }
     if let Some(faults) = outcome.faults {
         line["minor_faults"] = faults.into();
+    }
+    if let Some(cpu) = outcome.cpu_seconds {
+        line["cpu_seconds"] = cpu.into();
     }
     println!("{line}");
     Ok(())

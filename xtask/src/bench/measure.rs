@@ -12,6 +12,8 @@ pub(super) struct Sample {
     pub(super) bytes: Option<u64>,
     /// Minor page faults during the workload (the Rust clients).
     pub(super) minor_faults: Option<u64>,
+    /// CPU time of the process during the workload, to 10 ms (the Rust clients).
+    pub(super) cpu_seconds: Option<f64>,
     /// What the client said about its errors (the end of its stderr).
     pub(super) error: Option<String>,
 }
@@ -25,6 +27,7 @@ impl Sample {
             peak_rss_kb: line.get("peak_rss_kb").and_then(Value::as_u64).unwrap_or(0),
             bytes: line.get("bytes").and_then(Value::as_u64),
             minor_faults: line.get("minor_faults").and_then(Value::as_u64),
+            cpu_seconds: line.get("cpu_seconds").and_then(Value::as_f64),
             error: line.get("error").and_then(Value::as_str).map(str::to_owned),
         })
     }
@@ -88,6 +91,16 @@ impl Cell {
             .filter_map(|s| s.minor_faults)
             .map(|f| f as f64 / mb);
         stats(per_mb).filter(|_| mb > 0.0).map(|s| s.median)
+    }
+
+    /// CPU time per event in µs over a stream of `events` (median of the repetitions).
+    pub(super) fn cpu_us_per_event(&self, events: u64) -> Option<f64> {
+        let per_event = self
+            .samples
+            .iter()
+            .filter_map(|s| s.cpu_seconds)
+            .map(|cpu| cpu * 1e6 / events as f64);
+        stats(per_event).filter(|_| events > 0).map(|s| s.median)
     }
 
     /// The events a client delivered in its median repetition (`None` for the baseline,
@@ -400,8 +413,60 @@ pub(super) fn unit(workload: &Workload) -> &'static str {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct Instructions {
     pub(super) per_event: BTreeMap<String, f64>,
+    /// By client: the instructions an event of each of the SDK's [`PARTS`] (inclusive: with
+    /// what they call), where callgrind's annotation found the function.
+    pub(super) parts: BTreeMap<String, BTreeMap<String, f64>>,
     /// Why they were not measured.
     pub(super) missing: Option<String>,
+}
+
+/// The SDK functions whose instructions an event the report shows (inclusive), by the part of
+/// the work they do: the SSE framing, and what an event becomes (typed parts, or the event as
+/// sent). What is left of an event's instructions is reading the body, handing the event over
+/// and the resumption bookkeeping, and the consumer dropping it.
+pub(super) const PARTS: &[(&str, &str)] = &[
+    ("sse", "langgraph_sdk::sse::Decoder::next_event"),
+    ("typed", "langgraph_sdk::stream::part::decode"),
+    ("as_sent", "langgraph_sdk::stream::as_sent"),
+];
+
+/// The inclusive instructions of each of [`PARTS`] in a callgrind output file, from
+/// `callgrind_annotate` (part of valgrind); empty if it cannot be run.
+fn part_counts(out: &Path) -> BTreeMap<String, f64> {
+    let Ok(output) = Command::new("callgrind_annotate")
+        .args(["--inclusive=yes", "--threshold=100"])
+        .arg(out)
+        .stdin(Stdio::null())
+        .output()
+    else {
+        return BTreeMap::new();
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut counts = BTreeMap::new();
+    // `  23,573,445 (37.84%)  ???:langgraph_sdk::sse::Decoder::next_event [/path/to/binary]`
+    for line in text.lines() {
+        let line = line.trim_start();
+        let Some((count, rest)) = line.split_once(' ') else {
+            continue;
+        };
+        let Ok(count) = count.replace(',', "").parse::<f64>() else {
+            continue;
+        };
+        let Some((_, location)) = rest.split_once(")  ") else {
+            continue;
+        };
+        let location = location.split(" [").next().unwrap_or_default();
+        let function = location.split_once(':').map_or("", |(_, f)| f);
+        for (part, name) in PARTS {
+            if function == *name {
+                // A function inlined into several files is listed once per file: the largest
+                // entry is the function itself.
+                let entry = counts.entry(part.to_string()).or_insert(0.0);
+                *entry = f64::max(*entry, count);
+            }
+        }
+    }
+    counts
 }
 
 impl Instructions {
@@ -429,11 +494,13 @@ impl Instructions {
         let dir = target.join("langgraph-bench");
         let _ = std::fs::create_dir_all(&dir);
         let mut per_event = BTreeMap::new();
+        let mut parts = BTreeMap::new();
         for runner in runners
             .iter()
             .filter(|r| matches!(r.key, "rust" | "pass" | "raw"))
         {
             let mut counts = Vec::new();
+            let mut part_runs = Vec::new();
             for n in [events, small] {
                 let out = dir.join(format!("callgrind.{}.{n}", runner.key));
                 let mut command = Command::new("valgrind");
@@ -446,6 +513,7 @@ impl Instructions {
                     .args(["--run", "run-1"])
                     .stdin(Stdio::null());
                 let result = command.output();
+                part_runs.push(part_counts(&out));
                 let _ = std::fs::remove_file(&out);
                 let stderr = result
                     .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
@@ -463,18 +531,32 @@ impl Instructions {
                 let value = (big - small_count) / (events - small) as f64;
                 eprintln!("  {:<6} {value:.0} instructions an event", runner.key);
                 per_event.insert(runner.key.to_string(), value);
+                if let [big_parts, small_parts] = &part_runs[..] {
+                    let of_client: BTreeMap<String, f64> = big_parts
+                        .iter()
+                        .filter_map(|(part, in_big)| {
+                            let in_small = small_parts.get(part)?;
+                            Some((part.clone(), (in_big - in_small) / (events - small) as f64))
+                        })
+                        .collect();
+                    if !of_client.is_empty() {
+                        eprintln!("  {:<6} by part: {of_client:.0?}", runner.key);
+                        parts.insert(runner.key.to_string(), of_client);
+                    }
+                }
             } else {
                 eprintln!("  {:<6} callgrind gave no count", runner.key);
             }
         }
         Instructions {
             per_event,
+            parts,
             missing: None,
         }
     }
 
     pub(super) fn to_json(&self) -> Value {
-        serde_json::json!({"per_event": self.per_event, "missing": self.missing})
+        serde_json::json!({"per_event": self.per_event, "parts": self.parts, "missing": self.missing})
     }
 
     pub(super) fn parse(v: &Value) -> Instructions {
@@ -484,6 +566,21 @@ impl Instructions {
                 .map(|m| {
                     m.iter()
                         .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            parts: v["parts"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(client, parts)| {
+                            let parts = parts
+                                .as_object()?
+                                .iter()
+                                .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
+                                .collect();
+                            Some((client.clone(), parts))
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),

@@ -157,7 +157,7 @@ impl Report<'_> {
                         serde_json::json!({
                             "seconds": s.seconds, "events": s.events, "errors": s.errors,
                             "peak_rss_kb": s.peak_rss_kb, "bytes": s.bytes, "error": s.error,
-                            "minor_faults": s.minor_faults,
+                            "minor_faults": s.minor_faults, "cpu_seconds": s.cpu_seconds,
                         })
                     })
                     .collect();
@@ -287,6 +287,13 @@ impl Report<'_> {
         let key = FAULTS_WORKLOAD;
         let bytes = self.workload(key)?.bytes?;
         self.cell(key, client)?.faults_per_mb(bytes)
+    }
+
+    /// CPU time per event of `client`, in µs, on the 1 GB stream (the memory workload: long
+    /// enough for the 10 ms clock tick of the CPU time not to matter).
+    pub(super) fn cpu_per_event_us(&self, client: &str) -> Option<f64> {
+        let events = self.workload(FAULTS_WORKLOAD)?.events?;
+        self.cell(FAULTS_WORKLOAD, client)?.cpu_us_per_event(events)
     }
 
     pub(super) fn checks(&self) -> Vec<Check> {
@@ -539,9 +546,10 @@ impl Report<'_> {
             "\nPer event: the time of the stream over its {} events (median and fastest \
              repetition); user-space instructions an event (callgrind, the difference between \
              this stream and one of a fifth of its events, so that start-up and the end of the \
-             stream cancel out; load-independent); minor page faults per MB received, over the \
-             {} stream of workload 4 (the few hundred a process takes to start a stream are \
-             negligible there).\n",
+             stream cancel out; load-independent); minor page faults per MB received, and the \
+             CPU time of the client process (all threads, user and system) per event, both over \
+             the {} stream of workload 4 (the few hundred faults a process takes to start a \
+             stream, and the 10 ms clock tick of the CPU time, are negligible there).\n",
             thousands(events),
             self.workload(FAULTS_WORKLOAD)
                 .and_then(|w| w.bytes)
@@ -549,9 +557,9 @@ impl Report<'_> {
         );
         let _ = writeln!(
             md,
-            "| Client | µs an event (median) | µs an event (fastest) | × raw (median) | Instructions an event | Page faults per MB |"
+            "| Client | µs an event (median) | µs an event (fastest) | × raw (median) | Instructions an event | Page faults per MB | CPU µs an event |"
         );
-        let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|");
+        let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
         let raw = self.per_event_us("raw");
         for (key, name) in CLIENTS {
             let Some(us) = self.per_event_us(key) else {
@@ -568,13 +576,21 @@ impl Report<'_> {
             };
             let _ = writeln!(
                 md,
-                "| {name} | {:.2} | {:.2} | {} | {instructions} | {} |",
+                "| {name} | {:.2} | {:.2} | {} | {instructions} | {} | {} |",
                 us.median,
                 us.min,
                 raw.map_or("–".into(), |r| format!("{:.2}", us.median / r.median)),
                 self.faults_per_mb(key)
                     .map_or("–".into(), |f| format!("{f:.1}")),
+                self.cpu_per_event_us(key)
+                    .map_or("–".into(), |c| format!("{c:.2}")),
             );
+        }
+        if let Some(parts) = self.parts_text() {
+            let _ = writeln!(md, "\n{parts}");
+        }
+        if let Some(cpu) = self.cpu_text() {
+            let _ = writeln!(md, "\n{cpu}");
         }
         let Some(decode) = self.decode else {
             return;
@@ -619,6 +635,92 @@ impl Report<'_> {
             }
         }
         md.push('\n');
+    }
+
+    /// Where the instructions of an event go, by part of the SDK (callgrind), for the typed
+    /// and the pass-through stream.
+    pub(super) fn parts_text(&self) -> Option<String> {
+        let names = [
+            ("sse", "SSE framing"),
+            ("typed", "JSON into typed parts"),
+            ("as_sent", "the event as sent"),
+        ];
+        let mut clients = Vec::new();
+        for (key, label) in [("rust", "typed stream"), ("pass", "pass-through stream")] {
+            let (Some(total), Some(parts)) = (
+                self.instructions.per_event.get(key),
+                self.instructions.parts.get(key),
+            ) else {
+                continue;
+            };
+            let share = |n: f64| {
+                format!(
+                    "{} ({:.0} %)",
+                    thousands(n.max(0.0).round() as u64),
+                    n / total * 100.0
+                )
+            };
+            let mut items = Vec::new();
+            let mut counted = 0.0;
+            for (part, name) in names {
+                if let Some(n) = parts.get(part) {
+                    items.push(format!("{name} {}", share(*n)));
+                    counted += n;
+                }
+            }
+            items.push(format!(
+                "the rest {} (reading the body, handing the event over, the resumption \
+                 bookkeeping, the consumer dropping the event)",
+                thousands((total - counted).max(0.0).round() as u64)
+            ));
+            clients.push(format!(
+                "{label} {} in all: {}",
+                thousands(total.round() as u64),
+                items.join(", ")
+            ));
+        }
+        (!clients.is_empty()).then(|| {
+            format!(
+                "Instructions an event by part of the SDK (callgrind, each part with what it \
+                 calls; the same difference of two streams as above): {}.",
+                clients.join("; ")
+            )
+        })
+    }
+
+    /// Time against CPU time per event on the 1 GB stream: how much of a client's time over
+    /// the raw baseline is its own work, and how much is waiting (for the server, or for a
+    /// core: the fake server runs on the same machine).
+    pub(super) fn cpu_text(&self) -> Option<String> {
+        let events = self.workload(FAULTS_WORKLOAD)?.events? as f64;
+        let wall = |key: &str| Some(self.median(FAULTS_WORKLOAD, key)? * 1e6 / events);
+        let (raw_wall, raw_cpu) = (wall("raw")?, self.cpu_per_event_us("raw")?);
+        let mut clients = Vec::new();
+        for (key, label) in [("rust", "typed stream"), ("pass", "pass-through stream")] {
+            let (Some(w), Some(c)) = (wall(key), self.cpu_per_event_us(key)) else {
+                continue;
+            };
+            clients.push(format!(
+                "the {label} takes {w:.2} µs an event ({:.2}× raw), {:.2} µs more than raw \
+                 reqwest, and uses {c:.2} µs of CPU an event, {:.2} µs more",
+                w / raw_wall,
+                w - raw_wall,
+                c - raw_cpu
+            ));
+        }
+        (!clients.is_empty()).then(|| {
+            format!(
+                "Time and CPU time on the {} stream of workload 4 (medians): raw reqwest takes \
+                 {raw_wall:.2} µs an event and uses {raw_cpu:.2} µs of CPU (its process, all \
+                 threads); {}. Time beyond the extra CPU is waiting: for the server's bytes, or \
+                 for a core (the machine's cores are shared with the fake server, which writes \
+                 the stream, and with the client's own connection and consumer threads).",
+                self.workload(FAULTS_WORKLOAD)
+                    .and_then(|w| w.bytes)
+                    .map_or("large".into(), size),
+                clients.join("; ")
+            )
+        })
     }
 
     /// An e2e table: the time of a run in each lane (a sample), and the runs per second of
@@ -948,6 +1050,11 @@ mod tests {
             }),
             instructions: Instructions {
                 per_event: [("rust".to_string(), 9000.0)].into(),
+                parts: [(
+                    "rust".to_string(),
+                    [("sse".to_string(), 900.0), ("typed".to_string(), 6300.0)].into(),
+                )]
+                .into(),
                 missing: None,
             },
         };
@@ -972,6 +1079,13 @@ mod tests {
             report
                 .markdown()
                 .contains("| 0.200 | 0.100 | 0.300 | 50.0 |")
+        );
+        assert!(
+            report.markdown().contains(
+                "typed stream 9,000 in all: SSE framing 900 (10 %), JSON into typed parts 6,300 (70 %), the rest 1,800 (reading"
+            ),
+            "{}",
+            report.markdown()
         );
     }
 }
