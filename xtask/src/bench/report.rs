@@ -440,6 +440,9 @@ impl Report<'_> {
             );
         }
         md.push('\n');
+        for reason in self.missed_reasons() {
+            let _ = writeln!(md, "{reason}\n");
+        }
 
         let _ = writeln!(md, "## Machine and versions\n");
         let _ = writeln!(md, "| | |\n|---|---|");
@@ -635,6 +638,134 @@ impl Report<'_> {
             }
         }
         md.push('\n');
+    }
+
+    /// Why the stream targets that were missed were missed, in the measured figures: the time
+    /// over the baseline, the client's own CPU in it, and the instructions by part.
+    pub(super) fn missed_reasons(&self) -> Vec<String> {
+        let missed = |prefix: &str| {
+            self.checks()
+                .iter()
+                .any(|c| c.what.starts_with(prefix) && c.ok == Some(false))
+        };
+        let us = |key: &str| self.per_event_us(key).map(|s| s.median);
+        let count = |n: f64| thousands(n.max(0.0).round() as u64);
+        let part = |client: &str, part: &str| {
+            self.instructions
+                .parts
+                .get(client)
+                .and_then(|parts| parts.get(part))
+                .copied()
+        };
+        let cpu_over_raw =
+            |client: &str| Some(self.cpu_per_event_us(client)? - self.cpu_per_event_us("raw")?);
+        let long = self
+            .workload(FAULTS_WORKLOAD)
+            .and_then(|w| w.bytes)
+            .map_or("long".into(), size);
+        let mut reasons = Vec::new();
+        if (missed("Typed stream within") || missed("Typed stream ≥"))
+            && let (Some(typed), Some(raw)) = (us("rust"), us("raw"))
+        {
+            let mut text = format!(
+                "**Why the typed stream misses:** it takes {typed:.2} µs an event, raw reqwest \
+                 {raw:.2}."
+            );
+            if let (Some(total), Some(sse), Some(decode)) = (
+                self.instructions.per_event.get("rust"),
+                part("rust", "sse"),
+                part("rust", "typed"),
+            ) {
+                let _ = write!(
+                    text,
+                    " Of its {} instructions an event, decoding the JSON of each event into \
+                     typed parts (for this stream: the message chunk into `Message`) takes {} \
+                     ({:.0} %), the SSE framing {}, the rest {}.",
+                    count(*total),
+                    count(decode),
+                    decode / total * 100.0,
+                    count(sse),
+                    count(total - sse - decode)
+                );
+            }
+            if let Some(pass) = us("pass") {
+                let _ = write!(
+                    text,
+                    " The pass-through stream, the same machinery without the JSON, takes \
+                     {pass:.2} µs: the typed parts cost {:.2} µs an event on top.",
+                    typed - pass
+                );
+            }
+            if let Some(decode) = self.decode {
+                let _ = write!(
+                    text,
+                    " Decoding the same events into typed parts in memory, with no network and \
+                     no stream, takes {:.2} µs an event (`langgraph-bench decode`).",
+                    decode.typed
+                );
+            }
+            if let Some(python) = us("python") {
+                let _ = write!(
+                    text,
+                    " The targets leave {:.2} µs an event in all (3× raw) and {:.2} µs (10× \
+                     faster than Python's median).",
+                    raw * 3.0,
+                    python / 10.0
+                );
+            } else {
+                let _ = write!(text, " 3× raw leaves {:.2} µs an event in all.", raw * 3.0);
+            }
+            if let Some(cpu) = cpu_over_raw("rust") {
+                let _ = write!(
+                    text,
+                    " On the {long} stream its own CPU work is {cpu:.2} µs an event beyond raw \
+                     reqwest's."
+                );
+            }
+            reasons.push(text);
+        }
+        if missed("Pass-through stream")
+            && let (Some(pass), Some(raw)) = (us("pass"), us("raw"))
+        {
+            let mut text = format!(
+                "**Why the pass-through stream misses:** it takes {pass:.2} µs an event, raw \
+                 reqwest {raw:.2}: {:.2} µs more, where 1.5× leaves {:.2} µs.",
+                pass - raw,
+                raw * 0.5
+            );
+            if let Some(cpu) = cpu_over_raw("pass") {
+                let _ = write!(
+                    text,
+                    " Its own CPU work beyond raw reqwest's is {cpu:.2} µs an event ({long} \
+                     stream); the rest of its extra time is waiting (for the server's bytes, or \
+                     for a core the fake server and the client's threads share)."
+                );
+            }
+            if let (Some(total), Some(sse), Some(as_sent)) = (
+                self.instructions.per_event.get("pass"),
+                part("pass", "sse"),
+                part("pass", "as_sent"),
+            ) {
+                let _ = write!(
+                    text,
+                    " Of its {} instructions an event the SSE framing takes {} ({:.0} %), \
+                     making the event as sent {}, the rest {} (reading the body, handing the \
+                     event over, the resumption bookkeeping, the consumer dropping the event); \
+                     raw reqwest spends {} an event.",
+                    count(*total),
+                    count(sse),
+                    sse / total * 100.0,
+                    count(as_sent),
+                    count(total - sse - as_sent),
+                    self.instructions
+                        .per_event
+                        .get("raw")
+                        .map_or("–".into(), |n| count(*n)),
+                );
+            }
+            reasons.push(text);
+        }
+        reasons
     }
 
     /// Where the instructions of an event go, by part of the SDK (callgrind), for the typed
