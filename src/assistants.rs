@@ -22,6 +22,7 @@ pub struct Assistants {
     client: Client,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl Assistants {
     pub(crate) fn new(client: Client) -> Self {
         Assistants { client }
@@ -223,6 +224,7 @@ pub struct GetGraph {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl GetGraph {
     /// Also draws the subgraphs: every level (`true`, [`XRay::All`]) or down to a depth
     /// (`2`, [`XRay::Depth`]).
@@ -265,6 +267,7 @@ pub struct GetSubgraphs {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl GetSubgraphs {
     /// Only the subgraphs under this namespace (a node of the graph, e.g. `"child"`).
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
@@ -312,6 +315,7 @@ pub struct SetLatestVersion {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl SetLatestVersion {
     /// Sends the request (what `.await` does).
     pub async fn send(self) -> Result<Assistant> {
@@ -338,6 +342,7 @@ pub struct CreateAssistant {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl CreateAssistant {
     /// The assistant's config (`{"configurable": {...}, "tags": [...], "recursion_limit": n}`).
     pub fn config(mut self, config: impl Serialize) -> Self {
@@ -415,6 +420,7 @@ pub struct UpdateAssistant {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl UpdateAssistant {
     /// Moves the assistant to another graph.
     pub fn graph_id(mut self, graph_id: impl Into<String>) -> Self {
@@ -482,6 +488,7 @@ pub struct DeleteAssistant {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl DeleteAssistant {
     /// Also deletes the threads whose `metadata.assistant_id` is this assistant, with their
     /// runs and checkpoints.
@@ -528,6 +535,7 @@ pub struct SearchAssistants<T = Assistant> {
     item: PhantomData<fn() -> T>,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl SearchAssistants<Assistant> {
     /// Returns only these fields: the items become JSON objects with just those keys.
     pub fn select(
@@ -546,6 +554,7 @@ impl SearchAssistants<Assistant> {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl<T: DeserializeOwned + Send + 'static> SearchAssistants<T> {
     /// Only assistants of this graph.
     pub fn graph_id(mut self, graph_id: impl Into<String>) -> Self {
@@ -597,6 +606,7 @@ pub struct CountAssistants {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl CountAssistants {
     /// Only assistants of this graph.
     pub fn graph_id(mut self, graph_id: impl Into<String>) -> Self {
@@ -644,6 +654,7 @@ pub struct GetVersions {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl GetVersions {
     /// Only versions whose metadata has these keys with these values.
     pub fn metadata(mut self, metadata: impl Serialize) -> Self {

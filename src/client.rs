@@ -46,6 +46,7 @@ struct Inner {
     timeout: Option<Duration>,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl Client {
     /// A client configured from the environment: `LANGGRAPH_API_URL` (else
     /// `http://localhost:8123`) and the first non-empty of `LANGGRAPH_API_KEY`,
@@ -162,6 +163,7 @@ pub struct CheckHealth {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl CheckHealth {
     /// Sends the request (what `.await` does).
     pub async fn send(self) -> Result<()> {

@@ -253,6 +253,7 @@ impl Default for ClientBuilder {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl ClientBuilder {
     /// The server's base URL (a path prefix is kept; a query or fragment is an error at
     /// [`build`](Self::build), since every path is appended to it). Userinfo

@@ -41,6 +41,7 @@ pub struct Crons {
     client: Client,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl Crons {
     pub(crate) fn new(client: Client) -> Self {
         Crons { client }
@@ -183,6 +184,7 @@ pub struct CreateCron {
 
 delegate_run_options!(CreateCron);
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl CreateCron {
     fn new(
         client: Client,
@@ -263,6 +265,7 @@ pub struct UpdateCron {
 
 delegate_run_options!(UpdateCron);
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl UpdateCron {
     /// The new schedule.
     pub fn schedule(mut self, schedule: impl Into<String>) -> Self {
@@ -364,6 +367,7 @@ pub struct SearchCrons<T = Cron> {
     item: PhantomData<fn() -> T>,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl SearchCrons<Cron> {
     /// Returns only these fields: the items become JSON objects with just those keys.
     pub fn select(
@@ -382,6 +386,7 @@ impl SearchCrons<Cron> {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl<T: DeserializeOwned + Send + 'static> SearchCrons<T> {
     /// Only crons of this assistant. It must be the assistant's UUID: the server refuses a
     /// graph name here (use [`Assistants::search`](crate::Assistants::search) to find it).
@@ -445,6 +450,7 @@ pub struct CountCrons {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl CountCrons {
     /// Only crons of this assistant (its UUID, not a graph name).
     pub fn assistant_id(mut self, assistant_id: impl Display) -> Self {

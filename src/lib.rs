@@ -164,6 +164,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod assistants;
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 pub mod client;
 mod config;
 pub mod crons;

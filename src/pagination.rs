@@ -157,6 +157,7 @@ where
 /// `limit`/`offset` setters, `all()`, and `.await` for one page.
 macro_rules! paged_search {
     ($builder:ident, $request:ty, $op:expr, $what:literal) => {
+        #[cfg_attr(feature = "blocking", $crate::blocking::mirror)]
         impl<T: ::serde::de::DeserializeOwned + Send + 'static> $builder<T> {
             /// Page size (default 10).
             pub fn limit(mut self, limit: u64) -> Self {
@@ -228,6 +229,9 @@ macro_rules! paged_search {
                 Box::pin(self.send())
             }
         }
+
+        #[cfg(feature = "blocking")]
+        impl<T> $crate::blocking::Handle for $builder<T> {}
     };
 }
 pub(crate) use paged_search;

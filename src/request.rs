@@ -16,16 +16,21 @@ use serde_json::{Map, Value};
 use crate::{Error, Result};
 
 /// Makes a builder with an `async fn send(self) -> Result<Output>` awaitable (generic
-/// builders: `awaitable!(impl[S: Bound] Builder<S> => Output<S>)`).
+/// builders, of one parameter: `awaitable!(impl[S: Bound] Builder<S> => Output<S>)`), and
+/// gives it a blocking form with the `blocking` feature.
 macro_rules! awaitable {
-    (impl[$($generics:tt)*] $builder:ty => $output:ty) => {
-        impl<$($generics)*> ::std::future::IntoFuture for $builder {
+    (impl[$param:ident $($bounds:tt)*] $builder:ty => $output:ty) => {
+        impl<$param $($bounds)*> ::std::future::IntoFuture for $builder {
             type Output = $crate::Result<$output>;
             type IntoFuture = ::futures_util::future::BoxFuture<'static, $crate::Result<$output>>;
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }
         }
+        // Its blocking form (`Blocking<Builder>`) for every parameter, as the builder's own
+        // setters (`output_as`, `values_as`) make it.
+        #[cfg(feature = "blocking")]
+        impl<$param> $crate::blocking::Handle for $builder {}
     };
     ($builder:ty => $output:ty) => {
         impl ::std::future::IntoFuture for $builder {
@@ -35,6 +40,8 @@ macro_rules! awaitable {
                 Box::pin(self.send())
             }
         }
+        #[cfg(feature = "blocking")]
+        impl $crate::blocking::Handle for $builder {}
     };
 }
 pub(crate) use awaitable;
@@ -55,6 +62,7 @@ macro_rules! path_request {
             request: $crate::RequestOptions,
         }
 
+        #[cfg_attr(feature = "blocking", $crate::blocking::mirror)]
         impl $name {
             pub(crate) fn new(
                 client: $crate::Client,

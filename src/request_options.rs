@@ -175,6 +175,7 @@ macro_rules! request_options {
         $crate::request_options::request_options!(impl[] $builder);
     };
     (impl[$($generics:tt)*] $builder:ty) => {
+        #[cfg_attr(feature = "blocking", $crate::blocking::mirror)]
         impl<$($generics)*> $builder {
             /// Adds a header to this request (see [`RequestOptions`](crate::RequestOptions)):
             /// e.g. an end user's token or id for a deployment with custom auth. `x-api-key`

@@ -67,6 +67,7 @@ impl RunCreated {
 
 type OnRunCreated = Arc<dyn Fn(RunCreated) + Send + Sync>;
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl Runs {
     pub(crate) fn new(client: Client) -> Self {
         Runs { client }
@@ -265,6 +266,7 @@ pub struct CreateBatch {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl CreateBatch {
     /// Sends the request (what `.await` does).
     pub async fn send(self) -> Result<Vec<Run>> {
@@ -332,6 +334,7 @@ impl std::fmt::Debug for CreateRun {
 
 delegate_run_options!(CreateRun);
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl CreateRun {
     fn new(client: Client, thread_id: Option<String>, assistant_id: String) -> Self {
         CreateRun {
@@ -403,6 +406,7 @@ impl<T> std::fmt::Debug for WaitRun<T> {
 
 delegate_run_options!(WaitRun);
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl WaitRun<Value> {
     fn new(client: Client, thread_id: Option<String>, assistant_id: String) -> Self {
         WaitRun {
@@ -436,6 +440,7 @@ impl WaitRun<Value> {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl<T: DeserializeOwned> WaitRun<T> {
     /// Sends the request (what `.await` does).
     pub async fn send(self) -> Result<T> {
@@ -579,6 +584,7 @@ impl<S> std::fmt::Debug for StreamRun<S> {
 
 delegate_run_options!(StreamRun);
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl StreamRun<Value> {
     fn new(client: Client, thread_id: Option<String>, assistant_id: String) -> Self {
         StreamRun {
@@ -612,6 +618,7 @@ impl StreamRun<Value> {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl<S: DeserializeOwned + Send + 'static> StreamRun<S> {
     /// Sends the request (what `.await` does).
     pub async fn send(self) -> Result<RunStream<S>> {
@@ -697,6 +704,7 @@ pub struct JoinStream<S = Value> {
     output: PhantomData<fn() -> S>,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl JoinStream<Value> {
     /// Decodes `values` events into `T` instead of JSON.
     pub fn values_as<T: DeserializeOwned>(self) -> JoinStream<T> {
@@ -714,6 +722,7 @@ impl JoinStream<Value> {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl<S: DeserializeOwned + Send + 'static> JoinStream<S> {
     /// Only this mode or these modes (of those the run was created with); all of them by
     /// default.
@@ -838,6 +847,7 @@ pub struct JoinRun<T = Value> {
     output: PhantomData<fn() -> T>,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl JoinRun<Value> {
     /// Decodes the output into `T` instead of JSON.
     pub fn output_as<T: DeserializeOwned>(self) -> JoinRun<T> {
@@ -851,6 +861,7 @@ impl JoinRun<Value> {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl<T: DeserializeOwned> JoinRun<T> {
     /// Sends the request (what `.await` does).
     pub async fn send(self) -> Result<T> {
@@ -880,6 +891,7 @@ pub struct ListRuns<T = Run> {
     item: PhantomData<fn() -> T>,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl ListRuns<Run> {
     /// Returns only these fields: the items become JSON objects with just those keys.
     pub fn select(
@@ -899,6 +911,7 @@ impl ListRuns<Run> {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl<T: DeserializeOwned + Send + 'static> ListRuns<T> {
     /// Page size (default 10).
     pub fn limit(mut self, limit: u64) -> Self {
@@ -992,6 +1005,7 @@ pub struct CancelRun {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl CancelRun {
     /// Returns only once the run has stopped. (The server's answer then carries no values:
     /// read the thread's state for them.)
@@ -1043,6 +1057,7 @@ pub struct CancelRuns {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl CancelRuns {
     /// The thread of the [`run_ids`](Self::run_ids).
     pub fn thread_id(mut self, thread_id: impl Display) -> Self {

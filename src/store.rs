@@ -45,6 +45,7 @@ pub struct Store {
     client: Client,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl Store {
     pub(crate) fn new(client: Client) -> Self {
         Store { client }
@@ -220,6 +221,7 @@ pub struct PutItem {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl PutItem {
     /// Indexes only these fields of the value (JSON paths such as `"text"` or
     /// `"sections[*].body"`) for semantic search, instead of the store's configured fields.
@@ -273,6 +275,7 @@ pub struct DeleteItem {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl DeleteItem {
     /// Sends the request (what `.await` does).
     pub async fn send(self) -> Result<()> {
@@ -298,6 +301,7 @@ pub struct GetItem {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl GetItem {
     /// Whether reading the item restarts its TTL; the store's configured behaviour otherwise.
     pub fn refresh_ttl(mut self, refresh: bool) -> Self {
@@ -373,6 +377,7 @@ pub struct SearchItems {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl SearchItems {
     /// Only items whose value matches: `{"field": value}` for equality, or operators such as
     /// `{"score": {"$gt": 4}}` (`$eq`, `$ne`, `$gt`, `$gte`, `$lt`, `$lte`).
@@ -471,6 +476,7 @@ pub struct ListNamespaces {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl ListNamespaces {
     /// Only namespaces starting with these labels (`"*"` matches any one label).
     pub fn prefix(mut self, prefix: impl IntoIterator<Item = impl AsRef<str>>) -> Self {

@@ -143,6 +143,7 @@ pub struct PassThrough {
     open: BoxFuture<'static, Result<(Client, Opened)>>,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl PassThrough {
     pub(crate) fn new(
         open: impl std::future::Future<Output = Result<(Client, Opened)>> + Send + 'static,
@@ -374,6 +375,7 @@ impl std::fmt::Debug for PassThroughStream {
 /// The accessors of a stream type, on its `inner` machinery.
 macro_rules! accessors {
     ($($generics:ident)? => $stream:ty) => {
+        #[cfg_attr(feature = "blocking", crate::blocking::mirror)]
         impl$(<$generics>)? $stream {
             /// The run, once known (from the response headers or the `metadata` event).
             pub fn run_id(&self) -> Option<Uuid> {

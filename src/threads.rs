@@ -34,6 +34,7 @@ pub struct Threads {
     client: Client,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl Threads {
     pub(crate) fn new(client: Client) -> Self {
         Threads { client }
@@ -383,6 +384,7 @@ pub struct CreateThread {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl CreateThread {
     /// Metadata to filter searches by.
     pub fn metadata(mut self, metadata: impl Serialize) -> Self {
@@ -503,6 +505,7 @@ pub struct GetThread {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl GetThread {
     /// Optional fields to add to the thread; the server knows `"ttl"`
     /// ([`Thread::ttl`](types::Thread::ttl)).
@@ -571,6 +574,7 @@ pub struct UpdateThread {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl UpdateThread {
     /// Metadata, merged into the existing metadata.
     pub fn metadata(mut self, metadata: impl Serialize) -> Self {
@@ -627,6 +631,7 @@ pub struct SearchThreads<T = Thread> {
     item: PhantomData<fn() -> T>,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl SearchThreads<Thread> {
     /// Returns only these fields: the items become JSON objects with just those keys.
     pub fn select(
@@ -645,6 +650,7 @@ impl SearchThreads<Thread> {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl<T: DeserializeOwned + Send + 'static> SearchThreads<T> {
     /// Only threads whose metadata has these keys with these values.
     pub fn metadata(mut self, metadata: impl Serialize) -> Self {
@@ -726,6 +732,7 @@ pub struct CountThreads {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl CountThreads {
     /// Only threads whose metadata has these keys with these values.
     pub fn metadata(mut self, metadata: impl Serialize) -> Self {
@@ -772,6 +779,7 @@ pub struct PruneThreads {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl PruneThreads {
     /// [`Strategy::Delete`] (the server's default) removes the threads;
     /// [`Strategy::KeepLatest`] removes their old checkpoints but keeps the latest state.
@@ -813,6 +821,7 @@ pub struct GetState<S = Value> {
     values: PhantomData<fn() -> S>,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl<S: DeserializeOwned + Send + 'static> GetState<S> {
     /// The state at this checkpoint id (of the root graph) instead of the latest. Replaces a
     /// [`checkpoint`](Self::checkpoint) given before.
@@ -901,6 +910,7 @@ pub struct UpdateState {
     request: RequestOptions,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl UpdateState {
     /// The values to write: an object (a struct or a map), a list of objects, or `null`
     /// (`()`, `None` or [`Value::Null`]) to write nothing, e.g. to mark
@@ -992,6 +1002,7 @@ pub struct GetHistory<S = Value> {
     values: PhantomData<fn() -> S>,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl<S: DeserializeOwned + Send + 'static> GetHistory<S> {
     /// At most this many states (default 10; the server allows up to 1000).
     pub fn limit(mut self, limit: u64) -> Self {
@@ -1192,6 +1203,7 @@ pub struct JoinThreadStream<S = Value> {
     values: PhantomData<fn() -> S>,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl JoinThreadStream<Value> {
     /// Decodes `values` events into `T` instead of JSON.
     pub fn values_as<T: DeserializeOwned>(self) -> JoinThreadStream<T> {
@@ -1206,6 +1218,7 @@ impl JoinThreadStream<Value> {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl<S: DeserializeOwned + Send + 'static> JoinThreadStream<S> {
     /// What to stream: one mode, or several (`[ThreadStreamMode::Lifecycle,
     /// ThreadStreamMode::StateUpdate]`). (Sent as the `stream_modes` the server reads,

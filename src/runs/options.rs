@@ -212,6 +212,7 @@ macro_rules! run_option_setters {
         /// Implements the [`RunOptions`] setters on a builder with an `options` field.
         macro_rules! delegate_run_options {
             ($d builder:ty) => {
+                #[cfg_attr(feature = "blocking", $crate::blocking::mirror)]
                 impl $d builder {
                     $(
                         $(#[$doc])*

@@ -103,6 +103,7 @@ impl std::fmt::Debug for MessageStream {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl MessageStream {
     pub(crate) fn start(event: &MessageEvent, namespace: &[String]) -> Option<MessageStream> {
         let MessageEvent::Start {
@@ -448,6 +449,7 @@ impl std::fmt::Debug for ToolCallStream {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl ToolCallStream {
     pub(crate) fn start(
         id: &str,

@@ -195,6 +195,7 @@ impl fmt::Debug for OpenThreadStream {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl OpenThreadStream {
     pub(crate) fn new(client: Client, assistant_id: String) -> OpenThreadStream {
         let mut invalid = Invalid::default();
@@ -338,6 +339,7 @@ pub struct StreamStats {
     pub reconnects: u64,
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl ThreadStream {
     /// The thread.
     pub fn thread_id(&self) -> uuid::Uuid {
@@ -549,6 +551,7 @@ impl fmt::Debug for StartRun {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl StartRun {
     /// The graph's input.
     pub fn input(mut self, input: impl Serialize) -> Self {
@@ -632,6 +635,7 @@ impl fmt::Debug for Respond {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl Respond {
     /// Answers another interrupt in the same command (the protocol's batch `responses`): the
     /// way to answer several interrupts raised in one step, which one answer at a time
@@ -781,6 +785,7 @@ pub enum Merged {
     Interrupt(Interrupt),
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror(skip(events)))]
 impl Scope {
     /// The namespace (`[]`: the root graph).
     pub fn namespace(&self) -> &[String] {
@@ -1140,6 +1145,7 @@ impl fmt::Debug for Subgraph {
     }
 }
 
+#[cfg_attr(feature = "blocking", crate::blocking::mirror)]
 impl Subgraph {
     fn new(scope: Scope, graph_name: Option<String>, trigger_call_id: Option<String>) -> Subgraph {
         Subgraph {
@@ -1203,6 +1209,8 @@ impl Subgraph {
 /// The projection methods of [`Scope`], on the types that have a scope.
 macro_rules! projections {
     ($type:ty) => {
+        // `events` has no blocking form: its items are shared (`Arc`) envelopes.
+        #[cfg_attr(feature = "blocking", crate::blocking::mirror(skip(events)))]
         impl $type {
             /// See [`Scope::values`].
             pub fn values(&self) -> Projection<Value> {
