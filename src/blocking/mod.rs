@@ -231,6 +231,6 @@ pub(crate) trait NotHandle<Which> {
     const CHECK: () = ();
 }
 impl<T: ?Sized> NotHandle<()> for T {}
-impl<T: ?Sized + Handle> NotHandle<u8> for T {}
+impl<T: Handle> NotHandle<u8> for T {}
 impl<T: ?Sized + futures_util::Stream> NotHandle<u16> for T {}
 impl<T: ?Sized + std::future::IntoFuture> NotHandle<u32> for T {}

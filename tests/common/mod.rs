@@ -17,6 +17,17 @@ pub fn client() -> Client {
         .expect("a client")
 }
 
+/// A blocking client of the test server (the `blocking` feature).
+#[cfg(feature = "blocking")]
+pub fn blocking_client() -> langgraph_sdk::blocking::Client {
+    let url = langgraph_testbed::shared_url().expect("a running test server");
+    langgraph_sdk::blocking::Client::builder()
+        .url(url)
+        .no_api_key()
+        .build()
+        .expect("a blocking client")
+}
+
 /// A unique tag for the metadata of what one test creates, so that searches see only it.
 pub fn tag() -> String {
     uuid::Uuid::new_v4().to_string()
@@ -51,5 +62,17 @@ where
             "not within 30 s: {what}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// [`eventually`] for blocking code.
+pub fn eventually_blocking(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not within 30 s: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
