@@ -179,40 +179,68 @@ mod tests {
     }
 
     #[test]
-    fn a_call_inside_a_call_does_not_lose_a_wake_up() {
-        let rt = Runtime::pending();
-        let inner = rt.clone();
-        let out = rt.block_on(async move {
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            tokio::spawn(async move {
-                tokio::time::sleep(Duration::from_millis(30)).await;
-                let _ = tx.send(2);
+    fn a_call_inside_a_call_does_not_take_its_wake_up() {
+        // The outer call waits for `rx` and, in the same poll, makes an inner call (as a
+        // callback may); `rx`'s wake-up comes while the inner call blocks the thread. On a
+        // thread of its own, so that a lost wake-up fails the test instead of hanging it.
+        let (done, result) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            let rt = Runtime::pending();
+            let inner = rt.clone();
+            let out = rt.block_on(async move {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(30)).await;
+                    let _ = tx.send(2);
+                });
+                let (two, one) = futures_util::future::join(rx, async {
+                    inner.block_on(tokio::time::sleep(Duration::from_millis(100)));
+                    1
+                })
+                .await;
+                one + two.unwrap()
             });
-            // Blocks this thread inside the outer call while the outer's wake-up arrives.
-            let one = inner.block_on(async {
-                tokio::time::sleep(Duration::from_millis(60)).await;
-                1
-            });
-            one + rx.await.unwrap()
+            let _ = done.send(out);
         });
+        let out = result
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the outer call completes");
         assert_eq!(out, 3);
     }
 
-    #[tokio::test]
-    async fn it_runs_inside_another_runtime_and_is_dropped_there() {
-        let rt = Runtime::pending();
-        // A task of this test's runtime blocks on the other one: no panic, and the budget of
-        // this task does not starve the call.
-        let n = rt.block_on(async {
-            let mut n = 0;
-            for _ in 0..1000 {
-                tokio::task::yield_now().await;
-                n += 1;
-            }
-            n
+    #[test]
+    fn it_runs_inside_a_task_of_another_runtime_whose_budget_is_spent() {
+        // The task of another runtime blocks on this one: no panic, and that task's
+        // cooperative budget (spent after ~128 operations) does not starve the call. Run on a
+        // thread of its own, so that a starved call fails the test instead of hanging it.
+        let (done, result) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            let other = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap();
+            let received = other.block_on(async {
+                let rt = Runtime::pending();
+                let received = rt.block_on(async {
+                    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+                    for i in 0..1000 {
+                        tx.send(i).unwrap();
+                    }
+                    drop(tx);
+                    let mut n = 0;
+                    while rx.recv().await.is_some() {
+                        n += 1;
+                    }
+                    n
+                });
+                drop(rt);
+                received
+            });
+            let _ = done.send(received);
         });
-        assert_eq!(n, 1000);
-        drop(rt);
+        let received = result
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the call completes");
+        assert_eq!(received, 1000);
     }
 
     #[test]
