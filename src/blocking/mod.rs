@@ -72,9 +72,10 @@
 //! and dropped there. But a blocked thread of a runtime runs none of its other tasks: in async
 //! code, use the async [`Client`](crate::Client) (or call from `spawn_blocking`).
 
-mod streams;
-
+#[cfg(test)]
+mod coverage;
 pub(crate) mod runtime;
+mod streams;
 
 pub use streams::{Merged, ProjectionItem};
 
