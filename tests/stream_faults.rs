@@ -101,6 +101,7 @@ async fn thread(upstream: &str) -> String {
 }
 
 /// A run to stream: a graph, its input, the stream modes.
+#[derive(Clone)]
 struct Case {
     graph: &'static str,
     input: Value,
@@ -141,6 +142,9 @@ enum Mode {
     Typed,
     /// The events as sent (`.pass_through()`).
     PassThrough,
+    /// Typed parts, through the blocking client's iterator, on a thread of its own.
+    #[cfg(feature = "blocking")]
+    Blocking,
 }
 
 /// A resumable run of `case` on a new thread, streamed through `base`, to open.
@@ -179,12 +183,62 @@ async fn run_payload(
         let (events, reconnects) = run_through(base, upstream, case).await?;
         return Ok((payload(&events), reconnects));
     }
+    #[cfg(feature = "blocking")]
+    if mode == Mode::Blocking {
+        let (base, upstream, case) = (base.to_string(), upstream.to_string(), case.clone());
+        let (events, reconnects) =
+            tokio::task::spawn_blocking(move || blocking::run_through(&base, &upstream, &case))
+                .await
+                .unwrap()?;
+        return Ok((payload(&events), reconnects));
+    }
     let mut stream = start(base, upstream, case).await.pass_through().await?;
     let mut events = Vec::new();
     while let Some(event) = stream.try_next().await? {
         events.push(event);
     }
     Ok((sent_payload(&events), stream.reconnects()))
+}
+
+/// [`run_through`] with the blocking client: the same run, read with `for`.
+#[cfg(feature = "blocking")]
+mod blocking {
+    use super::*;
+
+    fn client(url: &str) -> langgraph_sdk::blocking::Client {
+        langgraph_sdk::blocking::Client::builder()
+            .url(url)
+            .no_api_key()
+            .retry(RetryPolicy {
+                max_retries: 5,
+                initial_backoff: Duration::from_millis(30),
+                max_backoff: Duration::from_millis(300),
+            })
+            .build()
+            .unwrap()
+    }
+
+    pub fn run_through(
+        base: &str,
+        upstream: &str,
+        case: &Case,
+    ) -> langgraph_sdk::Result<(Vec<StreamEvent>, u32)> {
+        // A thread made directly on the server, so that the proxy's first connection is the
+        // stream.
+        let thread = client(upstream).threads().create().send()?.thread_id;
+        let mut stream = client(base)
+            .runs()
+            .stream(thread, case.graph)
+            .input(case.input.clone())
+            .stream_mode(case.modes.clone())
+            .stream_resumable(true)
+            .send()?;
+        let mut events = Vec::new();
+        for event in stream.by_ref() {
+            events.push(event?);
+        }
+        Ok((events, stream.reconnects()))
+    }
 }
 
 /// [`payload`] of events as sent: name and data, without the metadata event and what differs
@@ -282,6 +336,13 @@ async fn cut_pass_through_streams_resume_with_nothing_lost_or_repeated() {
     cut_streams(Mode::PassThrough).await;
 }
 
+/// The same through the blocking client's iterator: the same resumption under an `Iterator`.
+#[cfg(feature = "blocking")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cut_streams_resume_through_the_blocking_iterator() {
+    cut_streams(Mode::Blocking).await;
+}
+
 /// Cuts runs of the slow and the chat graph at random points of their stream's body, read
 /// as `mode`; each must deliver exactly what an uncut run does.
 async fn cut_streams(mode: Mode) {
@@ -376,6 +437,8 @@ async fn cut_streams(mode: Mode) {
     let label = match mode {
         Mode::Typed => "resumed",
         Mode::PassThrough => "pass-through resumed",
+        #[cfg(feature = "blocking")]
+        Mode::Blocking => "blocking resumed",
     };
     report(format!(
         "seeds {base_seed}..{}\n{label}: {resumed}/{counted} runs cut inside the stream's body \
@@ -385,6 +448,13 @@ async fn cut_streams(mode: Mode) {
         per_case.join("; "),
         runs as usize - counted,
     ));
+    #[cfg(feature = "blocking")]
+    if mode == Mode::Blocking {
+        report(format!(
+            "{label}: {resumed}/{counted}, lost: {lost}, duplicated: {duplicated}"
+        ));
+        assert!(counted >= 20, "only {counted} runs cut inside the body");
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
