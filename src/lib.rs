@@ -147,6 +147,9 @@
 //! - `rustls` (default): TLS with rustls.
 //! - `native-tls`: TLS with the platform's library (OpenSSL, Secure Transport, SChannel).
 //! - `schemars`: `schemars::JsonSchema` on every type of [`types`].
+//! - `websocket`: thread stream sessions over a WebSocket.
+//! - `blocking`: a blocking client, `langgraph_sdk::blocking`, for code without an async
+//!   runtime: the same API, each call ending in `.send()`, streams as iterators.
 //!
 //! # Modules
 //!
@@ -158,6 +161,7 @@
 //! | [`stream`] | run streams, their events, resumption |
 //! | [`messages`] | folding message chunks into messages |
 //! | [`raw`], [`types`] | the generated client and types |
+//! | `blocking` (feature `blocking`) | the same API without async: `.send()`, iterators |
 //!
 //! [LangGraph Agent Server API]: https://docs.langchain.com/langsmith/server-api-ref
 #![warn(missing_docs)]

@@ -200,7 +200,10 @@ fn a_callback_can_call_the_client() {
         .send()
         .unwrap();
     assert_eq!(out["echo"], json!("hi"));
-    assert!(rx.recv().unwrap().unwrap(), "the callback's call saw the run");
+    assert!(
+        rx.recv().unwrap().unwrap(),
+        "the callback's call saw the run"
+    );
 }
 
 /// The same errors as the async client: refused before sending, and the server's.
@@ -260,7 +263,10 @@ fn a_thread_streaming_session_in_blocking_form() {
     assert_eq!(session.pending_interrupts(), vec![interrupt.clone()]);
     session.respond(&interrupt, "yes").send().unwrap();
     let output: Value = session.output().unwrap();
-    assert_eq!((&output["answer"], &output["done"]), (&json!("yes"), &json!(true)));
+    assert_eq!(
+        (&output["answer"], &output["done"]),
+        (&json!("yes"), &json!(true))
+    );
     let values = values.collect::<Result<Vec<Value>>>().unwrap();
     assert_eq!(values.last(), Some(&output));
     assert!(interrupts.next().is_none());

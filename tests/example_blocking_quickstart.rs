@@ -15,9 +15,10 @@ fn example() -> std::path::PathBuf {
     if dir.ends_with("deps") {
         dir.pop();
     }
-    let binary = dir
-        .join("examples")
-        .join(format!("blocking_quickstart{}", std::env::consts::EXE_SUFFIX));
+    let binary = dir.join("examples").join(format!(
+        "blocking_quickstart{}",
+        std::env::consts::EXE_SUFFIX
+    ));
     if !binary.exists() {
         let status = Command::new(env!("CARGO"))
             .args([

@@ -253,14 +253,15 @@ fn mirror_method(
                     None => {
                         let mut plain = Vec::new();
                         returned_as_is(ty, generics, &mut plain);
-                        let checks = plain.iter().map(|t| {
-                            quote!(let _: () = <#t as crate::blocking::NotHandle<_>>::CHECK;)
-                        });
+                        let checks = plain.iter().map(
+                            |t| quote!(let _: () = <#t as crate::blocking::NotHandle<_>>::CHECK;),
+                        );
                         (Some(ty.clone()), quote!(#(#checks)* #value))
                     }
-                    Some((new_ty, conv)) => {
-                        (Some(new_ty), quote!(let value = #value; let rt: &crate::blocking::Runtime = #rt_ref; #conv))
-                    }
+                    Some((new_ty, conv)) => (
+                        Some(new_ty),
+                        quote!(let value = #value; let rt: &crate::blocking::Runtime = #rt_ref; #conv),
+                    ),
                 }
             }
         }
@@ -271,7 +272,12 @@ fn mirror_method(
     };
 
     let attrs = method.attrs.iter().filter(|a| !a.path().is_ident("doc"));
-    let docs = docs(&method.attrs, type_name, &name.to_string(), sig.asyncness.is_some());
+    let docs = docs(
+        &method.attrs,
+        type_name,
+        &name.to_string(),
+        sig.asyncness.is_some(),
+    );
     Ok(quote! {
         #(#attrs)*
         #(#[doc = #docs])*
@@ -308,7 +314,10 @@ fn convert(ty: &Type, ctx: &Ctx) -> syn::Result<Option<(Type, Tokens)>> {
             // A handle lent by the async type: the blocking form owns a clone.
             Some((new, _)) if r.mutability.is_none() => Some((
                 new,
-                quote!(crate::blocking::Handle::wrap(::std::clone::Clone::clone(value), rt)),
+                quote!(crate::blocking::Handle::wrap(
+                    ::std::clone::Clone::clone(value),
+                    rt
+                )),
             )),
             Some(_) => return Err(Error::new(ty.span(), "#[mirror]: `&mut` of a handle")),
             None => None,
@@ -401,7 +410,10 @@ fn returned_as_is<'a>(ty: &'a Type, generics: &HashSet<String>, out: &mut Vec<&'
         Type::Reference(r) => returned_as_is(&r.elem, generics, out),
         Type::Slice(s) => returned_as_is(&s.elem, generics, out),
         Type::Array(a) => returned_as_is(&a.elem, generics, out),
-        Type::Tuple(t) => t.elems.iter().for_each(|e| returned_as_is(e, generics, out)),
+        Type::Tuple(t) => t
+            .elems
+            .iter()
+            .for_each(|e| returned_as_is(e, generics, out)),
         Type::Path(p) if p.qself.is_none() => {
             let last = p.path.segments.last().expect("a path has a segment");
             let name = last.ident.to_string();
@@ -444,7 +456,9 @@ fn docs(attrs: &[Attribute], type_name: &str, method: &str, is_async: bool) -> V
         if !attr.path().is_ident("doc") {
             continue;
         }
-        let Meta::NameValue(nv) = &attr.meta else { continue };
+        let Meta::NameValue(nv) = &attr.meta else {
+            continue;
+        };
         let Expr::Lit(lit) = &nv.value else { continue };
         let Lit::Str(text) = &lit.lit else { continue };
         let text = text.value();
@@ -455,7 +469,10 @@ fn docs(attrs: &[Attribute], type_name: &str, method: &str, is_async: bool) -> V
         if in_code {
             continue;
         }
-        out.push(text.replace("`.await`", "`.send()`").replace(".await", ".send()"));
+        out.push(
+            text.replace("`.await`", "`.send()`")
+                .replace(".await", ".send()"),
+        );
     }
     while out.last().is_some_and(|l| l.trim().is_empty()) {
         out.pop();

@@ -57,9 +57,9 @@ fn blocks_of(file: &Path, source: &str) -> Vec<Block> {
             continue; // a trait impl
         }
         let body = block_at(&lines, i);
-        let public = body
-            .iter()
-            .any(|l| l.trim_start().starts_with("pub fn ") || l.trim_start().starts_with("pub async fn "));
+        let public = body.iter().any(|l| {
+            l.trim_start().starts_with("pub fn ") || l.trim_start().starts_with("pub async fn ")
+        });
         if !public {
             continue;
         }

@@ -14,8 +14,8 @@ use crate::{
     Result,
     stream::{PassThroughStream, RunStream, SseEvent, StreamEvent},
     thread_stream::{
-        self, CustomEvent, Deltas, Interrupt, LifecycleEvent, MessageStream, Projection,
-        Subgraph, ToolCallStream, Update,
+        self, CustomEvent, Deltas, Interrupt, LifecycleEvent, MessageStream, Projection, Subgraph,
+        ToolCallStream, Update,
     },
 };
 

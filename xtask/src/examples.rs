@@ -25,8 +25,8 @@ const PACKAGE: &str = "langgraph-sdk";
 const TIMEOUT: Duration = Duration::from_secs(180);
 
 /// Features `cargo xtask test` always turns on: thread streams are tested over both
-/// transports.
-const TEST_FEATURES: &[&str] = &["websocket"];
+/// transports, and the blocking client with the async one.
+const TEST_FEATURES: &[&str] = &["blocking", "websocket"];
 
 /// One example of the package.
 #[derive(Debug, Clone)]

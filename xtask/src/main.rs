@@ -39,7 +39,7 @@ const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         "package [--allow-dirty] [--clean] [--timings]",
-        "package and verify both published crates, then build a crate outside the workspace from the packages and run it against a server",
+        "package and verify the published crates, then build a crate outside the workspace from the packages and run it against a server",
     ),
     (
         "update-spec SOURCE [OPTIONS]",

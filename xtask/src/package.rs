@@ -1,8 +1,9 @@
-//! `cargo xtask package`: both published crates packaged and verified, then used from outside
+//! `cargo xtask package`: the published crates packaged and verified, then used from outside
 //! the workspace.
 //!
-//! 1. `cargo package` for `langgraph-sdk-codegen` and `langgraph-sdk`: each `.crate` is
-//!    unpacked and built on its own, so a file missing from an `include` list fails here.
+//! 1. `cargo package` for `langgraph-sdk-codegen`, `langgraph-sdk-macros` and `langgraph-sdk`:
+//!    each `.crate` is unpacked and built on its own, so a file missing from an `include` list
+//!    fails here.
 //! 2. The downstream crate (`.ci/downstream/`, its own workspace) is copied under
 //!    `target/downstream/`, its `langgraph-sdk` dependency patched to the unpacked `.crate`
 //!    contents (never the source tree), built, and run against a test server.
@@ -19,7 +20,11 @@ use langgraph_testbed::{Server, workspace_root};
 use crate::Error;
 
 /// The crates a user downloads, in dependency order.
-const CRATES: [&str; 2] = ["langgraph-sdk-codegen", "langgraph-sdk"];
+const CRATES: [&str; 3] = [
+    "langgraph-sdk-codegen",
+    "langgraph-sdk-macros",
+    "langgraph-sdk",
+];
 
 const USAGE: &str = "usage: cargo xtask package [--allow-dirty] [--clean] [--timings]";
 
@@ -42,7 +47,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, Error> {
         .unwrap_or_else(|| root.join("target"));
 
     // Verification builds the packages in a target directory of its own. Cargo takes a
-    // registry crate of a given version to be immutable, so the last build of our two crates
+    // registry crate of a given version to be immutable, so the last build of our crates
     // there would be reused even though their sources changed: their fingerprints go first.
     let verify_dir = target.join("package-verify");
     forget_builds(&verify_dir.join("debug").join(".fingerprint"))?;

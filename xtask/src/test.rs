@@ -9,8 +9,8 @@ use crate::{Error, examples};
 /// Starts one server, runs `cargo test --workspace <args>` with `LANGGRAPH_TEST_URL`
 /// pointing at it, then (when no arguments narrow the tests) runs every example against it;
 /// stops the server and fails if anything failed. The SDK's optional `websocket` feature is
-/// on, so that thread streams are tested over both transports, and so is every feature an
-/// example needs.
+/// on, so that thread streams are tested over both transports, `blocking`, so that the
+/// blocking client is tested with the async one, and every feature an example needs.
 pub fn run(args: &[String]) -> Result<ExitCode, Error> {
     let features = examples::test_features(&examples::discover()?);
     let server = Server::start()?;

@@ -54,5 +54,27 @@ async fn main() -> langgraph_sdk::Result<()> {
 
     client.threads().delete(thread.thread_id).await?;
     println!("downstream scenario: ok");
+    blocking()
+}
+
+/// The blocking client (the `blocking` feature, made with the packaged macros crate).
+fn blocking() -> langgraph_sdk::Result<()> {
+    let client = langgraph_sdk::blocking::Client::from_env()?;
+    let thread = client.threads().create().send()?;
+    let mut values = None;
+    for event in client
+        .runs()
+        .stream(thread.thread_id, "echo")
+        .input(json!({"text": "blocking"}))
+        .stream_mode(StreamMode::Values)
+        .send()?
+    {
+        if let StreamPart::Values { values: v, .. } = event?.part {
+            values = Some(v);
+        }
+    }
+    assert_eq!(values.map(|v| v["echo"].clone()), Some(json!("blocking")));
+    client.threads().delete(thread.thread_id).send()?;
+    println!("downstream blocking scenario: ok");
     Ok(())
 }
