@@ -286,6 +286,36 @@ impl MessageAccumulator {
         Ok(acc.into_messages())
     }
 
+    /// [`collect`](Self::collect) for events that come as an [`Iterator`]: a stream of the
+    /// blocking client (the `blocking` feature), or events kept in a `Vec`.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "blocking")]
+    /// # fn demo(client: langgraph_sdk::blocking::Client, thread_id: uuid::Uuid) -> langgraph_sdk::Result<()> {
+    /// use langgraph_sdk::{messages::MessageAccumulator, runs::StreamMode};
+    /// use serde_json::json;
+    ///
+    /// let stream = client
+    ///     .runs()
+    ///     .stream(thread_id, "agent")
+    ///     .input(json!({"messages": [{"role": "user", "content": "hi"}]}))
+    ///     .stream_mode([StreamMode::MessagesTuple])
+    ///     .send()?;
+    /// let messages = MessageAccumulator::collect_iter(stream)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn collect_iter<S>(
+        events: impl IntoIterator<Item = Result<StreamEvent<S>>>,
+    ) -> Result<Vec<AccumulatedMessage>> {
+        let mut acc = MessageAccumulator::new();
+        for event in events {
+            acc.push(&event?);
+        }
+        acc.finish();
+        Ok(acc.into_messages())
+    }
+
     /// Where the message `id` of `namespace` is; for `None`, the open message without an id.
     fn position(&self, namespace: &[String], id: Option<&str>) -> Option<usize> {
         match id {
@@ -1418,6 +1448,29 @@ mod tests {
         let err = MessageAccumulator::collect(futures_util::stream::iter(events))
             .await
             .unwrap_err();
+        assert!(matches!(err, crate::Error::Run(_)));
+    }
+
+    #[test]
+    fn collect_iter_folds_an_iterator_and_stops_at_an_error() {
+        let events: Vec<Result<StreamEvent>> = vec![
+            Ok(tuple(ai("m1", json!("Hello")), &[])),
+            Ok(tuple(ai("m1", json!(" world")), &[])),
+        ];
+        let messages = MessageAccumulator::collect_iter(events).unwrap();
+        assert_eq!(messages.len(), 1);
+        assert_eq!(messages[0].text(), "Hello world");
+        assert!(messages[0].complete);
+
+        let events: Vec<Result<StreamEvent>> = vec![
+            Ok(tuple(ai("m1", json!("Hello")), &[])),
+            Err(crate::Error::Run(crate::RunError::new(
+                "ValueError",
+                "boom",
+            ))),
+            Ok(tuple(ai("m2", json!("never read")), &[])),
+        ];
+        let err = MessageAccumulator::collect_iter(events).unwrap_err();
         assert!(matches!(err, crate::Error::Run(_)));
     }
 

@@ -12,6 +12,7 @@ use std::thread;
 use common::fault::Proxy;
 use langgraph_sdk::{
     Error, Result, blocking,
+    messages::MessageAccumulator,
     runs::StreamMode,
     stream::StreamPart,
     thread_stream::{ProjectionKind, ProtocolErrorCode, Role},
@@ -177,6 +178,54 @@ fn dropping_a_stream_closes_its_connection() {
         let run = client.runs().get(thread.thread_id, run).send().unwrap();
         matches!(run.status, RunStatus::Interrupted)
     });
+}
+
+/// `MessageAccumulator::collect_iter` folds a blocking stream into its messages, as `collect`
+/// does an async one.
+#[test]
+fn message_chunks_of_a_blocking_stream_collect_into_the_answer() {
+    let client = common::blocking_client();
+    let thread = client.threads().create().send().unwrap();
+    let stream = client
+        .runs()
+        .stream(thread.thread_id, "chat")
+        .input(hi())
+        .stream_mode(StreamMode::MessagesTuple)
+        .send()
+        .unwrap();
+    let messages = MessageAccumulator::collect_iter(stream).unwrap();
+    let answer = messages
+        .iter()
+        .rfind(|m| m.kind == "ai")
+        .expect("an answer");
+    assert_eq!(answer.text(), CHAT_TEXT);
+    assert!(answer.complete);
+}
+
+/// `.pass_through()` gives the events as sent, as an iterator, then ends.
+#[test]
+fn a_pass_through_stream_is_an_iterator_of_the_events_as_sent() {
+    let client = common::blocking_client();
+    let thread = client.threads().create().send().unwrap();
+    let events = client
+        .runs()
+        .stream(thread.thread_id, "echo")
+        .input(json!({"text": "as sent"}))
+        .stream_mode(StreamMode::Values)
+        .pass_through()
+        .send()
+        .unwrap()
+        .collect::<Result<Vec<_>>>()
+        .unwrap();
+    let names: Vec<&str> = events.iter().map(|e| e.event()).collect();
+    assert_eq!(names.first(), Some(&"metadata"), "{names:?}");
+    let last: Value = events
+        .iter()
+        .rfind(|e| e.event() == "values")
+        .expect("values")
+        .json()
+        .unwrap();
+    assert_eq!(last["echo"], json!("as sent"));
 }
 
 /// A callback runs on the caller's thread, inside the call: it may make calls of its own.

@@ -1,7 +1,9 @@
 //! Every impl block of the async API with public methods is mirrored (`#[mirror]`, so that the
-//! blocking API has its methods) or belongs to a data type, listed here. A new builder, handle
-//! or stream whose impl block is not mirrored fails this test; a method added to a mirrored
-//! block is in the blocking API without anything else to do.
+//! blocking API has its methods) or belongs to a data type, listed here, whose `async fn`s have
+//! a blocking twin beside them, listed here too. A new builder, handle or stream whose impl
+//! block is not mirrored fails this test, and so does an `async fn` added to a data type without
+//! its twin; a method added to a mirrored block is in the blocking API without anything else
+//! to do.
 
 use std::path::Path;
 
@@ -35,6 +37,10 @@ const DATA: &[&str] = &[
     "ToolCall",
 ];
 
+/// The `async fn`s of data types, each with the plain `fn` of the same type that does the same
+/// for the blocking client: (type, async fn, its blocking twin).
+const TWINS: &[(&str, &str, &str)] = &[("MessageAccumulator", "collect", "collect_iter")];
+
 /// One inherent impl block with public methods: where it is, its type, whether it is
 /// mirrored.
 #[derive(Debug)]
@@ -42,6 +48,9 @@ struct Block {
     at: String,
     ty: String,
     mirrored: bool,
+    /// Its public `async fn`s and plain `fn`s, by name.
+    async_fns: Vec<String>,
+    fns: Vec<String>,
 }
 
 fn blocks_of(file: &Path, source: &str) -> Vec<Block> {
@@ -57,10 +66,17 @@ fn blocks_of(file: &Path, source: &str) -> Vec<Block> {
             continue; // a trait impl
         }
         let body = block_at(&lines, i);
-        let public = body.iter().any(|l| {
-            l.trim_start().starts_with("pub fn ") || l.trim_start().starts_with("pub async fn ")
-        });
-        if !public {
+        let named = |prefix: &str| -> Vec<String> {
+            body.iter()
+                .filter_map(|l| l.trim_start().strip_prefix(prefix))
+                .map(|rest| {
+                    let end = rest.find(['(', '<']).unwrap_or(rest.len());
+                    rest[..end].trim().to_string()
+                })
+                .collect()
+        };
+        let (async_fns, fns) = (named("pub async fn "), named("pub fn "));
+        if async_fns.is_empty() && fns.is_empty() {
             continue;
         }
         let mirrored = lines[..i]
@@ -75,6 +91,8 @@ fn blocks_of(file: &Path, source: &str) -> Vec<Block> {
             at: format!("{}:{}", file.display(), i + 1),
             ty: type_of(head),
             mirrored,
+            async_fns,
+            fns,
         });
     }
     out
@@ -165,16 +183,34 @@ fn every_async_impl_block_is_mirrored_or_data() {
         .iter()
         .flat_map(|(path, source)| blocks_of(path.strip_prefix(&src).unwrap(), source))
         .collect();
+    let has_twin = |ty: &str, async_fn: &str| {
+        TWINS.iter().any(|&(t, a, twin)| {
+            t == ty
+                && a == async_fn
+                && blocks
+                    .iter()
+                    .any(|b| b.ty == ty && b.fns.iter().any(|f| f == twin))
+        })
+    };
     let missing: Vec<String> = blocks
         .iter()
-        .filter(|b| !b.mirrored && !DATA.contains(&b.ty.as_str()))
-        .map(|b| format!("{} `impl {}`", b.at, b.ty))
+        .filter(|b| !b.mirrored)
+        .flat_map(|b| {
+            let untwinned = b.async_fns.iter().filter(|f| !has_twin(&b.ty, f));
+            let listed = DATA.contains(&b.ty.as_str());
+            let what = untwinned.map(|f| format!("{} `{}::{f}` (async)", b.at, b.ty));
+            (!listed)
+                .then(|| format!("{} `impl {}`", b.at, b.ty))
+                .into_iter()
+                .chain(what)
+                .collect::<Vec<_>>()
+        })
         .collect();
     assert!(
         missing.is_empty(),
         "impl blocks with public methods that have no blocking form: add \
          `#[cfg_attr(feature = \"blocking\", crate::blocking::mirror)]` (or, for a data type, \
-         list it in src/blocking/coverage.rs):\n{}",
+         list it in src/blocking/coverage.rs, with a blocking twin of each `async fn` in TWINS):\n{}",
         missing.join("\n")
     );
     let stale: Vec<&&str> = DATA
@@ -182,6 +218,15 @@ fn every_async_impl_block_is_mirrored_or_data() {
         .filter(|d| !blocks.iter().any(|b| b.ty == **d))
         .collect();
     assert!(stale.is_empty(), "no longer impl blocks of data: {stale:?}");
+    let stale: Vec<_> = TWINS
+        .iter()
+        .filter(|(ty, a, _)| {
+            !blocks
+                .iter()
+                .any(|b| b.ty == *ty && b.async_fns.iter().any(|f| f == a))
+        })
+        .collect();
+    assert!(stale.is_empty(), "no longer async fns of data: {stale:?}");
     let mirrored = blocks.iter().filter(|b| b.mirrored).count();
     // Builders, resource handles, streams, sessions, and the macros that make builders.
     assert!(mirrored > 60, "{mirrored} mirrored impl blocks");
@@ -207,6 +252,17 @@ impl Display for Other {
 }
 "#;
     let blocks = blocks_of(Path::new("x.rs"), source);
-    let found: Vec<(&str, bool)> = blocks.iter().map(|b| (b.ty.as_str(), b.mirrored)).collect();
-    assert_eq!(found, [("Search", true), ("Other", false)]);
+    let found: Vec<(&str, bool, &[String], &[String])> = blocks
+        .iter()
+        .map(|b| (b.ty.as_str(), b.mirrored, &b.async_fns[..], &b.fns[..]))
+        .collect();
+    let (none, limit, send) = (
+        &[][..],
+        &["limit".to_string()][..],
+        &["send".to_string()][..],
+    );
+    assert_eq!(
+        found,
+        [("Search", true, none, limit), ("Other", false, send, none)]
+    );
 }

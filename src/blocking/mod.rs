@@ -58,7 +58,8 @@
 //! event once, one that cannot resume ends with [`Error::StreamLost`](crate::Error::StreamLost).
 //! Events are read as they are asked for; dropping the iterator closes the connection.
 //! `.pass_through()` gives a [`PassThroughStream`], the events as sent, the same way.
-//! [`MessageAccumulator`](crate::messages::MessageAccumulator) takes its events as they are.
+//! [`MessageAccumulator`](crate::messages::MessageAccumulator) takes its events as they are,
+//! and [`collect_iter`](crate::messages::MessageAccumulator::collect_iter) folds a whole stream.
 //!
 //! Thread streaming sessions ([`ThreadStream`], from `client.threads().stream(assistant)`)
 //! work the same way: `start()` and `respond(..)` end in `.send()`, and each projection
