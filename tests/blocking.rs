@@ -45,7 +45,10 @@ fn many_threads_share_one_client_and_one_pool() {
         .build()
         .unwrap();
 
-    // One after another, each from a new thread: the connection the first one opened.
+    // One after another, each from a new thread: the connection the first one opened. (The
+    // pool takes a connection back in a task of the runtime thread once the response has
+    // ended, after the call has returned: each thread gives it a moment, else a busy machine
+    // can make the next call open a second connection.)
     let one_by_one = |client: &blocking::Client| {
         for _ in 0..8 {
             let client = client.clone();
@@ -53,6 +56,7 @@ fn many_threads_share_one_client_and_one_pool() {
                 .join()
                 .unwrap()
                 .unwrap();
+            thread::sleep(std::time::Duration::from_millis(100));
         }
     };
     one_by_one(&client);
