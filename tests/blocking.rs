@@ -259,6 +259,31 @@ fn a_callback_can_call_the_client() {
     );
 }
 
+/// What a `std::thread` program moves between threads can move: the client (shared too), a
+/// stream, the pages of a search, a session and its projections. And the client's `Debug`
+/// keeps its API key out, as the async one does.
+#[test]
+fn blocking_values_cross_threads_and_debug_keeps_the_key_out() {
+    fn send<T: Send>() {}
+    fn shared<T: Send + Sync + Clone>() {}
+    shared::<blocking::Client>();
+    send::<blocking::RunStream>();
+    send::<blocking::PassThroughStream>();
+    send::<blocking::Pages<langgraph_sdk::types::Thread>>();
+    send::<blocking::ThreadStream>();
+    send::<blocking::Projection<Value>>();
+    send::<blocking::Deltas<String>>();
+
+    let builder = blocking::Client::builder()
+        .url("http://127.0.0.1:9")
+        .api_key("lsv2-secret-key-123");
+    assert!(!format!("{builder:?}").contains("secret"), "{builder:?}");
+    let client = builder.build().unwrap();
+    let debug = format!("{client:?}");
+    assert!(!debug.contains("secret"), "{debug}");
+    assert!(debug.contains("Blocking"), "{debug}");
+}
+
 /// The same errors as the async client: refused before sending, and the server's.
 #[test]
 fn errors_are_the_async_clients() {

@@ -80,13 +80,18 @@ fn client(url: &str) -> Client {
     Client::builder()
         .url(url)
         .no_api_key()
-        .retry(RetryPolicy {
-            max_retries: 5,
-            initial_backoff: Duration::from_millis(30),
-            max_backoff: Duration::from_millis(300),
-        })
+        .retry(fast_retry())
         .build()
         .unwrap()
+}
+
+/// Retries soon after a cut, so that the campaign runs quickly.
+fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 5,
+        initial_backoff: Duration::from_millis(30),
+        max_backoff: Duration::from_millis(300),
+    }
 }
 
 /// A thread made directly on the server, so that the proxy's first connection is the stream.
@@ -209,11 +214,7 @@ mod blocking {
         langgraph_sdk::blocking::Client::builder()
             .url(url)
             .no_api_key()
-            .retry(RetryPolicy {
-                max_retries: 5,
-                initial_backoff: Duration::from_millis(30),
-                max_backoff: Duration::from_millis(300),
-            })
+            .retry(fast_retry())
             .build()
             .unwrap()
     }
