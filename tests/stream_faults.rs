@@ -449,13 +449,15 @@ async fn cut_streams(mode: Mode) {
         per_case.join("; "),
         runs as usize - counted,
     ));
-    #[cfg(feature = "blocking")]
-    if mode == Mode::Blocking {
-        report(format!(
-            "{label}: {resumed}/{counted}, lost: {lost}, duplicated: {duplicated}"
-        ));
-        assert!(counted >= 20, "only {counted} runs cut inside the body");
-    }
+    // The figure in short, for every way of reading (`pass-through resumed: 50/50, lost: 0,
+    // duplicated: 0`), and never a figure of a few runs.
+    report(format!(
+        "{label}: {resumed}/{counted}, lost: {lost}, duplicated: {duplicated}"
+    ));
+    assert!(
+        counted as u64 >= runs.min(20),
+        "only {counted} runs cut inside the body"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
