@@ -90,7 +90,8 @@ async fn main() -> langgraph_sdk::Result<()> {
     assert_eq!(mood.as_deref(), Some("mood"), "not expired yet");
 
     // A search by meaning. With a semantic index (`"store": {"index": ...}` in
-    // langgraph.json) the results are ranked and scored; without one they are not.
+    // langgraph.json; the test server's embeds with `tests/server/embeddings.py`) the
+    // results are ranked and scored; without one they are not.
     let found = store
         .search_items(["memories", user.as_str()])
         .query("which cat do I have?")

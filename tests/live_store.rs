@@ -154,7 +154,8 @@ async fn search_items_by_prefix_filter_and_pages() {
     all.sort();
     assert_eq!(all, ["1", "2", "3"]);
 
-    // Without a semantic index a query still lists (no score); refresh_ttl is accepted.
+    // The test server has a semantic index (tests/server/embeddings.py): a query scores
+    // every item; refresh_ttl is accepted.
     let queried = store
         .search_items([ROOT, &tag])
         .query("hello")
@@ -162,6 +163,7 @@ async fn search_items_by_prefix_filter_and_pages() {
         .await
         .unwrap();
     assert_eq!(queried.len(), 3);
+    assert!(queried.iter().all(|i| i.score.is_some()), "scored");
 
     for (sub, key, _) in &put {
         store.delete_item([ROOT, &tag, sub], *key).await.unwrap();

@@ -86,6 +86,10 @@ pub fn workspace_root() -> PathBuf {
     manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
 }
 
+/// The files of `tests/server` that `langgraph.json` names by path (the others by module);
+/// each server gets a copy in its working directory.
+const PATH_FILES: &[&str] = &["embeddings.py"];
+
 /// The directory holding the test graphs and `langgraph.json` (`tests/server`).
 pub fn server_dir() -> PathBuf {
     workspace_root().join("tests").join("server")
@@ -378,6 +382,12 @@ impl Server {
             .map_err(|e| Error::io("duplicating the log file handle", e))?;
 
         let server_dir = server_dir();
+        // `langgraph dev` resolves the paths in langgraph.json (the store's embedding
+        // function, `./embeddings.py`) against its working directory, not the file's.
+        for file in PATH_FILES {
+            fs::copy(server_dir.join(file), work_dir.join(file))
+                .map_err(|e| Error::io(format!("copying {file} to {}", work_dir.display()), e))?;
+        }
         let python_path = match std::env::var_os("PYTHONPATH") {
             Some(old) if !old.is_empty() => {
                 let mut p = server_dir.clone().into_os_string();
