@@ -1,8 +1,10 @@
-//! The quickstart without async (the `blocking` feature): find the agent, start a thread,
-//! stream its answer token by token, then wait for a typed answer. Each call ends in
-//! `.send()`; a stream is an iterator.
+//! The quickstart without async (the `blocking` feature): an answer streamed, then one waited for.
 //!
-//! `cargo run --example blocking_quickstart --features blocking`, against any server with
+//! Find the agent, start a thread, stream its answer token by token, then wait for a typed
+//! answer. Each call ends in `.send()`; a stream is an iterator.
+//!
+//! `cargo xtask demo blocking_quickstart` runs it against a server it starts; or
+//! `cargo run --example blocking_quickstart --features blocking` against any server with
 //! `LANGGRAPH_API_URL` (and `LANGGRAPH_API_KEY` for a deployment).
 
 use std::io::Write;
@@ -51,10 +53,12 @@ fn main() -> langgraph_sdk::Result<()> {
         .stream_resumable(true)
         .send()?;
     let mut messages = MessageAccumulator::new();
+    let mut said = String::new();
     for event in stream {
         for delta in messages.push(&event?) {
             print!("{}", delta.text);
             std::io::stdout().flush().ok();
+            said.push_str(&delta.text);
         }
     }
     println!();
@@ -67,5 +71,12 @@ fn main() -> langgraph_sdk::Result<()> {
         .output_as()
         .send()?;
     println!("{} messages on the thread", state.messages.len());
+    // The tokens streamed are the answer the thread keeps, and the thread holds both turns.
+    assert_eq!(
+        state.messages[1]["content"],
+        said.as_str(),
+        "the first answer"
+    );
+    assert_eq!(state.messages.len(), 4, "two questions, two answers");
     Ok(())
 }
