@@ -6,7 +6,9 @@
 //!   looks at the data can do;
 //! - `typed`: into this SDK's typed parts, what its stream does with a `messages` event: the
 //!   `Message` decoded, the metadata after it kept as its text (a `ChunkMetadata`, which is
-//!   read only when asked for);
+//!   read only when asked for). The message goes through serde, the path the SDK's stream
+//!   takes when its own scanner for message chunks gives up (that scanner is not public; the
+//!   `stream` workload of `langgraph-bench client` times the stream with it);
 //! - `tree`: into a generic JSON tree (`serde_json::Value`), the shape the official clients
 //!   hand out (they build it with orjson in C and V8's `JSON.parse`).
 //!

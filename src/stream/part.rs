@@ -12,6 +12,8 @@ use serde_json::{Map, Value};
 
 use crate::{Error, RunError, types::Interrupt};
 
+mod fast_message;
+
 impl<S> StreamEvent<S> {
     /// The stream mode of the event as the server names it (`values`, `updates`, `messages`,
     /// `messages/partial`, `custom`, `metadata`, `end`, …), without the namespace.
@@ -448,73 +450,109 @@ impl<'de> serde::de::Visitor<'de> for Fields {
         f.write_str("a message object")
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Box<Message>, A::Error> {
-        let mut m = Box::new(Message {
-            sent: Sent(0),
-            ..Message::default()
-        });
-        // One comparison of the key per field (this is the hot path of a token stream).
+        let mut m = Message::unread();
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            let field = match key.as_str() {
-                "id" => {
-                    m.id = map.next_value()?;
-                    Sent::ID
-                }
-                "type" => {
-                    m.kind = map.next_value::<Option<String>>()?.unwrap_or_default();
-                    0
-                }
-                "content" => {
-                    m.content = map.next_value()?;
-                    0
-                }
-                "tool_calls" => {
-                    m.tool_calls = map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default();
-                    Sent::TOOL_CALLS
-                }
-                "tool_call_chunks" => {
-                    m.tool_call_chunks =
-                        map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default();
-                    Sent::TOOL_CALL_CHUNKS
-                }
-                "invalid_tool_calls" => {
-                    m.invalid_tool_calls =
-                        map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default();
-                    Sent::INVALID_TOOL_CALLS
-                }
-                "usage_metadata" => {
-                    m.usage_metadata = map.next_value()?;
-                    Sent::USAGE_METADATA
-                }
-                "tool_call_id" => {
-                    m.tool_call_id = map.next_value()?;
-                    Sent::TOOL_CALL_ID
-                }
-                "name" => {
-                    m.name = map.next_value()?;
-                    Sent::NAME
-                }
-                "response_metadata" => {
-                    m.response_metadata = map.next_value::<Option<_>>()?.unwrap_or_default();
-                    Sent::RESPONSE_METADATA
-                }
-                "additional_kwargs" => {
-                    m.additional_kwargs = map.next_value::<Option<_>>()?.unwrap_or_default();
-                    Sent::ADDITIONAL_KWARGS
-                }
-                "chunk_position" => {
-                    m.chunk_position = map.next_value()?;
-                    Sent::CHUNK_POSITION
-                }
-                _ => {
-                    let value: Value = map.next_value()?;
-                    m.other.insert(key.into_string(), value);
-                    0
-                }
-            };
-            m.sent.0 |= field;
+            read_field(&mut m, key, &mut FromMap(&mut map))?;
         }
         Ok(m)
     }
+}
+
+/// Where the values of a message's fields come from: serde's map access, or the scanner of
+/// the fast path ([`fast_message`]). Both read through [`read_field`], so the two cannot
+/// disagree on what a key means, which type its value has, or which [`Sent`] bit it sets.
+trait FieldValues<'de> {
+    type Error;
+    /// The value of the key just read, as a `T`.
+    fn next<T: Deserialize<'de>>(&mut self) -> Result<T, Self::Error>;
+}
+
+/// Serde's map access as [`FieldValues`] (a wrapper: a blanket impl over `MapAccess` would
+/// overlap with the fast path's).
+struct FromMap<'a, A>(&'a mut A);
+
+impl<'de, A: serde::de::MapAccess<'de>> FieldValues<'de> for FromMap<'_, A> {
+    type Error = A::Error;
+    fn next<T: Deserialize<'de>>(&mut self) -> Result<T, A::Error> {
+        self.0.next_value()
+    }
+}
+
+impl Message {
+    /// A message before its fields are read: every field empty, none of them sent.
+    fn unread() -> Box<Message> {
+        Box::new(Message {
+            sent: Sent(0),
+            ..Message::default()
+        })
+    }
+}
+
+/// Reads the value of `key` into `m`; the last of duplicate keys wins, as in a map.
+#[inline]
+fn read_field<'de, V: FieldValues<'de>>(
+    m: &mut Message,
+    key: Key<'de>,
+    values: &mut V,
+) -> Result<(), V::Error> {
+    // One comparison of the key per field (this is the hot path of a token stream).
+    let field = match key.as_str() {
+        "id" => {
+            m.id = values.next()?;
+            Sent::ID
+        }
+        "type" => {
+            m.kind = values.next::<Option<String>>()?.unwrap_or_default();
+            0
+        }
+        "content" => {
+            m.content = values.next()?;
+            0
+        }
+        "tool_calls" => {
+            m.tool_calls = values.next::<Option<Vec<Value>>>()?.unwrap_or_default();
+            Sent::TOOL_CALLS
+        }
+        "tool_call_chunks" => {
+            m.tool_call_chunks = values.next::<Option<Vec<Value>>>()?.unwrap_or_default();
+            Sent::TOOL_CALL_CHUNKS
+        }
+        "invalid_tool_calls" => {
+            m.invalid_tool_calls = values.next::<Option<Vec<Value>>>()?.unwrap_or_default();
+            Sent::INVALID_TOOL_CALLS
+        }
+        "usage_metadata" => {
+            m.usage_metadata = values.next()?;
+            Sent::USAGE_METADATA
+        }
+        "tool_call_id" => {
+            m.tool_call_id = values.next()?;
+            Sent::TOOL_CALL_ID
+        }
+        "name" => {
+            m.name = values.next()?;
+            Sent::NAME
+        }
+        "response_metadata" => {
+            m.response_metadata = values.next::<Option<_>>()?.unwrap_or_default();
+            Sent::RESPONSE_METADATA
+        }
+        "additional_kwargs" => {
+            m.additional_kwargs = values.next::<Option<_>>()?.unwrap_or_default();
+            Sent::ADDITIONAL_KWARGS
+        }
+        "chunk_position" => {
+            m.chunk_position = values.next()?;
+            Sent::CHUNK_POSITION
+        }
+        _ => {
+            let value: Value = values.next()?;
+            m.other.insert(key.into_string(), value);
+            0
+        }
+    };
+    m.sent.0 |= field;
+    Ok(())
 }
 
 impl Message {
@@ -720,9 +758,16 @@ fn message_tuple(
     use serde::de::Error as _;
     let shape = || serde_json::Error::custom("expected `[message, metadata]`");
     let inner = text.trim_start().strip_prefix('[').ok_or_else(shape)?;
-    let mut items = serde_json::Deserializer::from_str(inner).into_iter::<Boxed>();
-    let Boxed(chunk) = items.next().ok_or_else(shape)??;
-    let rest = &inner[items.byte_offset()..];
+    let (chunk, end) = match fast_message::read(inner) {
+        Some(read) => read,
+        // Whatever the fast path leaves, serde reads, with the errors it has always given.
+        None => {
+            let mut items = serde_json::Deserializer::from_str(inner).into_iter::<Boxed>();
+            let Boxed(chunk) = items.next().ok_or_else(shape)??;
+            (chunk, items.byte_offset())
+        }
+    };
+    let rest = inner.get(end..).ok_or_else(shape)?;
     let metadata = rest
         .trim_start()
         .strip_prefix(',')
