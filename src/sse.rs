@@ -342,6 +342,26 @@ impl Decoder {
             // A large event of several data lines was taken.
             self.joined = Vec::new();
         }
+        if !self.spanning
+            && self.after_cr
+            && (self.block, self.scan) == (self.line, self.line)
+            && self.line < self.chunk.len()
+        {
+            // The LF of a CRLF that ended the last block: part of no block.
+            self.after_cr = false;
+            if self.chunk[self.line] == b'\n' {
+                self.line += 1;
+                (self.block, self.scan) = (self.line, self.line);
+            }
+        }
+        if !self.spanning
+            && !self.after_cr
+            && (self.block, self.scan) == (self.line, self.line)
+            && (self.name, self.data) == (None, Data::None)
+            && self.whole_block()
+        {
+            return Some(self.dispatched());
+        }
         loop {
             let buf = reading!(self);
             if self.after_cr && self.line < buf.len() {
@@ -454,14 +474,7 @@ impl Decoder {
                     }
                 }
             }
-            // An id is a few bytes: a loop beats a call to search for NUL.
-            Field::Id if bytes.iter().all(|&b| b != 0) => {
-                self.id_buffer.clear();
-                match std::str::from_utf8(bytes) {
-                    Ok(id) => self.id_buffer.push_str(id),
-                    Err(_) => self.id_buffer.push_str(&String::from_utf8_lossy(bytes)),
-                }
-            }
+            Field::Id if valid_id(bytes) => set_id(&mut self.id_buffer, bytes),
             Field::Retry if !bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit) => {
                 // Beyond `u64` milliseconds is no reconnection time anyone means: ignored.
                 if let Some(ms) = std::str::from_utf8(bytes).ok().and_then(|s| s.parse().ok()) {
@@ -469,6 +482,72 @@ impl Decoder {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The block starting at `line` when it is the common shape, read in one go: whole within
+    /// the chunk, lines ending in LF or CRLF, one `data` line, perhaps `event` and `id`
+    /// lines, and its blank line. Sets the block's fields and moves past it; anything else
+    /// (comments, `retry`, several data lines, a lone CR, a block without data, one that
+    /// goes on past the chunk) is left to the line by line reading, with nothing changed.
+    fn whole_block(&mut self) -> bool {
+        let buf = &self.chunk[..];
+        let mut pos = self.line;
+        let (mut name, mut data, mut id) = (None, None, None);
+        loop {
+            // The blank line that ends the block is found without a call.
+            let found = match buf.get(pos) {
+                Some(b'\r' | b'\n') => Some(0),
+                Some(_) => memchr::memchr2(b'\r', b'\n', &buf[pos..]),
+                None => None,
+            };
+            let Some(n) = found else {
+                return false;
+            };
+            let end = pos + n;
+            let next = if buf[end] == b'\n' {
+                end + 1
+            } else if buf.get(end + 1) == Some(&b'\n') {
+                end + 2
+            } else {
+                return false;
+            };
+            if end == pos {
+                let Some((from, to)) = data else {
+                    return false;
+                };
+                if let Some((from, to)) = id {
+                    set_id(&mut self.id_buffer, &buf[from..to]);
+                }
+                self.name = name;
+                self.data = Data::One(from, to);
+                (self.line, self.scan) = (next, next);
+                return true;
+            }
+            let line = &buf[pos..end];
+            // The value starts after the colon and one space, if any.
+            let value = |colon: usize| {
+                let value = pos + colon + 1;
+                if value < end && buf[value] == b' ' {
+                    (value + 1, end)
+                } else {
+                    (value, end)
+                }
+            };
+            if line.starts_with(b"data:") && data.is_none() {
+                data = Some(value(4));
+            } else if line.starts_with(b"event:") {
+                name = Some(value(5));
+            } else if line.starts_with(b"id:") {
+                let (from, to) = value(2);
+                if !valid_id(&buf[from..to]) {
+                    return false;
+                }
+                id = Some((from, to));
+            } else {
+                return false;
+            }
+            pos = next;
         }
     }
 
@@ -531,6 +610,21 @@ impl Decoder {
     /// The reconnection time the server asked for (`retry:`), if any.
     pub fn retry(&self) -> Option<Duration> {
         self.retry
+    }
+}
+
+/// Whether an `id` field's value sets the last event id (one with NUL is ignored).
+fn valid_id(value: &[u8]) -> bool {
+    // An id is a few bytes: a loop beats a call to search for NUL.
+    value.iter().all(|&b| b != 0)
+}
+
+/// Sets the last event id.
+fn set_id(id: &mut String, value: &[u8]) {
+    id.clear();
+    match std::str::from_utf8(value) {
+        Ok(value) => id.push_str(value),
+        Err(_) => id.push_str(&String::from_utf8_lossy(value)),
     }
 }
 
@@ -739,46 +833,106 @@ mod tests {
             for _ in 0..next(50) {
                 bytes.extend_from_slice(PIECES[next(PIECES.len())]);
             }
-            let mut cuts: Vec<usize> = (0..next(6)).map(|_| next(bytes.len() + 1)).collect();
-            cuts.sort_unstable();
-            let mut chunks = Vec::new();
-            let mut from = 0;
-            for cut in cuts {
-                chunks.push(&bytes[from..cut]);
-                from = cut;
-            }
-            chunks.push(&bytes[from..]);
-
-            let mut ours = Decoder::new(usize::MAX, Some("start"));
-            let got = events(&mut ours, &chunks);
-            let mut theirs = sse_parse::SseParser::with_last_event_id("start");
-            let mut expected = Vec::new();
-            for chunk in &chunks {
-                theirs.feed(chunk);
-                while let Some(e) = theirs.next_event() {
-                    expected.push((e.event, e.data, e.id));
-                }
-            }
-            theirs.finish();
-            let input = String::from_utf8_lossy(&bytes);
-            assert_eq!(got, expected, "input {input:?} in chunks {chunks:?}");
-            assert_eq!(ours.retry(), theirs.retry(), "input {input:?}");
-            let mut ours = Decoder::new(usize::MAX, Some("start"));
-            for chunk in &chunks {
-                ours.feed(*chunk);
-            }
-            assert_eq!(
-                events(&mut ours, &[]),
-                got,
-                "input {input:?} in chunks {chunks:?}, all fed before any event is taken"
-            );
-            let bytewise: Vec<&[u8]> = bytes.chunks(1).collect();
-            let mut ours = Decoder::new(usize::MAX, Some("start"));
-            assert_eq!(
-                events(&mut ours, &bytewise),
-                got,
-                "input {input:?} byte by byte"
-            );
+            agrees(&bytes, &mut next);
         }
+    }
+
+    /// The same check on input made of whole lines, mostly the blocks a run stream sends
+    /// (`event`, one `data`, `id`, a blank line), with the near misses that the reading of a
+    /// whole block in one go must leave to the line by line reading: several data lines, a
+    /// comment, `retry`, an id with NUL, a lone CR, a block without data.
+    #[test]
+    fn agrees_on_blocks_of_lines() {
+        const LINES: &[&[u8]] = &[
+            b"event: messages",
+            b"event:values",
+            b"event:",
+            b"data: [{\"a\": 1}, {}]",
+            b"data:x",
+            b"data:",
+            b"data",
+            b"id: 1718000000000-0",
+            b"id:7",
+            b"id: a\0b",
+            b"id",
+            b": keep-alive",
+            b"retry: 100",
+            b"other: field",
+            b"",
+        ];
+        const ENDS: &[&[u8]] = &[b"\n", b"\r\n", b"\r\n", b"\n", b"\r"];
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let mut blocks = 0;
+        for _ in 0..5000 {
+            let mut bytes = Vec::new();
+            for _ in 0..next(12) {
+                // Mostly the common shape, sometimes any lines.
+                let lines: Vec<&[u8]> = if next(3) > 0 {
+                    vec![LINES[next(3)], LINES[3 + next(3)], LINES[7 + next(3)]]
+                } else {
+                    (0..next(5)).map(|_| LINES[next(LINES.len())]).collect()
+                };
+                let end = ENDS[next(ENDS.len())];
+                for line in lines {
+                    bytes.extend_from_slice(line);
+                    bytes.extend_from_slice(end);
+                }
+                bytes.extend_from_slice(end);
+                blocks += 1;
+            }
+            agrees(&bytes, &mut next);
+        }
+        assert!(blocks > 20_000, "{blocks} blocks");
+    }
+
+    /// Decodes `bytes` cut at random places, all fed at once, and byte by byte; checks that
+    /// each gives what `sse-parse` gives.
+    fn agrees(bytes: &[u8], next: &mut impl FnMut(usize) -> usize) {
+        let mut cuts: Vec<usize> = (0..next(6)).map(|_| next(bytes.len() + 1)).collect();
+        cuts.sort_unstable();
+        let mut chunks = Vec::new();
+        let mut from = 0;
+        for cut in cuts {
+            chunks.push(&bytes[from..cut]);
+            from = cut;
+        }
+        chunks.push(&bytes[from..]);
+
+        let mut ours = Decoder::new(usize::MAX, Some("start"));
+        let got = events(&mut ours, &chunks);
+        let mut theirs = sse_parse::SseParser::with_last_event_id("start");
+        let mut expected = Vec::new();
+        for chunk in &chunks {
+            theirs.feed(chunk);
+            while let Some(e) = theirs.next_event() {
+                expected.push((e.event, e.data, e.id));
+            }
+        }
+        theirs.finish();
+        let input = String::from_utf8_lossy(&bytes);
+        assert_eq!(got, expected, "input {input:?} in chunks {chunks:?}");
+        assert_eq!(ours.retry(), theirs.retry(), "input {input:?}");
+        let mut ours = Decoder::new(usize::MAX, Some("start"));
+        for chunk in &chunks {
+            ours.feed(*chunk);
+        }
+        assert_eq!(
+            events(&mut ours, &[]),
+            got,
+            "input {input:?} in chunks {chunks:?}, all fed before any event is taken"
+        );
+        let bytewise: Vec<&[u8]> = bytes.chunks(1).collect();
+        let mut ours = Decoder::new(usize::MAX, Some("start"));
+        assert_eq!(
+            events(&mut ours, &bytewise),
+            got,
+            "input {input:?} byte by byte"
+        );
     }
 }

@@ -477,71 +477,74 @@ impl<T> Inner<T> {
 
 impl<T: Send + 'static> Inner<T> {
     fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
-        let this = self;
         loop {
-            match std::mem::replace(&mut this.state, State::Done) {
+            // Matched in place: the state moves only on the rare slow paths, not per event.
+            let session = match &mut self.state {
                 State::Done => return Poll::Ready(None),
-                State::Busy(mut work) => match work.as_mut().poll(cx) {
-                    Poll::Ready(session) => this.state = State::Ready(session),
-                    Poll::Pending => {
-                        this.state = State::Busy(work);
-                        return Poll::Pending;
+                State::Busy(work) => match work.as_mut().poll(cx) {
+                    Poll::Ready(session) => {
+                        self.state = State::Ready(session);
+                        continue;
                     }
+                    Poll::Pending => return Poll::Pending,
                 },
-                State::Ready(mut session) => {
-                    if let Some(item) = session.next_item() {
-                        match &item {
-                            Ok(event) => {
-                                if let Some(id) = (this.id_of)(event) {
-                                    this.handed.delivered(id);
-                                }
-                            }
-                            // An error ends the stream: nothing is delivered after it.
-                            Err(_) => {
-                                session.flow.pending.clear();
-                                session.finish();
-                            }
+                State::Ready(session) => session,
+            };
+            if let Some(item) = session.next_item() {
+                match &item {
+                    Ok(event) => {
+                        if let Some(id) = (self.id_of)(event) {
+                            self.handed.delivered(id);
                         }
-                        this.state = State::Ready(session);
-                        return Poll::Ready(Some(item));
                     }
-                    if session.finished {
-                        return Poll::Ready(None);
-                    }
-                    let Some(body) = session.body.as_mut() else {
-                        return Poll::Ready(None);
-                    };
-                    match body.poll_next_unpin(cx) {
-                        Poll::Pending => {
-                            this.state = State::Ready(session);
-                            return Poll::Pending;
-                        }
-                        Poll::Ready(Some(Ok(bytes))) => {
-                            session.parser.feed(bytes);
-                            this.state = State::Ready(session);
-                        }
-                        Poll::Ready(Some(Err(e))) => {
-                            let reason = if e.is_timeout() {
-                                "read timeout".to_string()
-                            } else {
-                                format!("connection error: {e}")
-                            };
-                            this.state = State::Busy(Box::pin(async move {
-                                session.recover(reason).await;
-                                session
-                            }));
-                        }
-                        Poll::Ready(None) => {
-                            this.state = State::Busy(Box::pin(async move {
-                                session.closed().await;
-                                session
-                            }));
-                        }
+                    // An error ends the stream: nothing is delivered after it.
+                    Err(_) => {
+                        session.flow.pending.clear();
+                        session.finish();
                     }
                 }
+                return Poll::Ready(Some(item));
+            }
+            let Some(body) = session.body.as_mut().filter(|_| !session.finished) else {
+                self.state = State::Done;
+                return Poll::Ready(None);
+            };
+            match body.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(bytes))) => session.parser.feed(bytes),
+                Poll::Ready(Some(Err(e))) => {
+                    let reason = if e.is_timeout() {
+                        "read timeout".to_string()
+                    } else {
+                        format!("connection error: {e}")
+                    };
+                    self.slow_path(SlowPath::Recover(reason));
+                }
+                Poll::Ready(None) => self.slow_path(SlowPath::Closed),
             }
         }
     }
+
+    /// Hands the session to a future for a reconnect or the check after a close.
+    fn slow_path(&mut self, path: SlowPath) {
+        if let State::Ready(mut session) = std::mem::replace(&mut self.state, State::Done) {
+            self.state = State::Busy(Box::pin(async move {
+                match path {
+                    SlowPath::Recover(reason) => session.recover(reason).await,
+                    SlowPath::Closed => session.closed().await,
+                }
+                session
+            }));
+        }
+    }
+}
+
+/// What a stream does off its hot path.
+enum SlowPath {
+    /// The connection failed (the reason): reconnect.
+    Recover(String),
+    /// The connection closed: the end of the run, or a cut.
+    Closed,
 }
 
 /// How a stream was opened, and so how it can be resumed.
@@ -846,7 +849,9 @@ impl<T> Flow<T> {
             self.cursor.delivered(id);
         }
         let delivery = (self.deliver)(self.op.id, event, id);
-        if let (Some(run_id), Ok(mut info)) = (delivery.run_id, self.info.lock())
+        // Only a `metadata` event names the run: the lock is not taken per event.
+        if let Some(run_id) = delivery.run_id
+            && let Ok(mut info) = self.info.lock()
             && info.run_id.is_none()
         {
             info.run_id = Some(run_id);
