@@ -915,7 +915,7 @@ mod tests {
             }
         }
         theirs.finish();
-        let input = String::from_utf8_lossy(&bytes);
+        let input = String::from_utf8_lossy(bytes);
         assert_eq!(got, expected, "input {input:?} in chunks {chunks:?}");
         assert_eq!(ours.retry(), theirs.retry(), "input {input:?}");
         let mut ours = Decoder::new(usize::MAX, Some("start"));
