@@ -528,6 +528,15 @@ impl<T: Send + 'static> Inner<T> {
     /// Hands the session to a future for a reconnect or the check after a close.
     fn slow_path(&mut self, path: SlowPath) {
         if let State::Ready(mut session) = std::mem::replace(&mut self.state, State::Done) {
+            // What the session delivered is what was handed out and what is pending: counted
+            // here rather than per event.
+            let mut cursor = self.handed.clone();
+            for item in session.flow.pending.iter().flatten() {
+                if let Some(id) = (self.id_of)(item) {
+                    cursor.delivered(id);
+                }
+            }
+            session.flow.cursor = cursor;
             self.state = State::Busy(Box::pin(async move {
                 match path {
                     SlowPath::Recover(reason) => session.recover(reason).await,
@@ -748,7 +757,8 @@ struct Flow<T> {
     ended: bool,
     /// Consecutive failed reconnects; progress resets it.
     attempts: u32,
-    /// What was delivered, to resume from.
+    /// What was delivered, to resume from: brought up to date when the stream leaves its hot
+    /// path (a reconnect, a close), not per event.
     cursor: Cursor,
     /// After a reconnect: how many replayed events with the cursor's last id to skip.
     skip: usize,
@@ -845,9 +855,6 @@ impl<T> Flow<T> {
         self.delivered += 1;
         self.attempts = 0;
         let id = (!event.id.is_empty()).then_some(event.id);
-        if let Some(id) = id {
-            self.cursor.delivered(id);
-        }
         let delivery = (self.deliver)(self.op.id, event, id);
         // Only a `metadata` event names the run: the lock is not taken per event.
         if let Some(run_id) = delivery.run_id
