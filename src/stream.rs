@@ -528,15 +528,10 @@ impl<T: Send + 'static> Inner<T> {
     /// Hands the session to a future for a reconnect or the check after a close.
     fn slow_path(&mut self, path: SlowPath) {
         if let State::Ready(mut session) = std::mem::replace(&mut self.state, State::Done) {
-            // What the session delivered is what was handed out and what is pending: counted
-            // here rather than per event.
-            let mut cursor = self.handed.clone();
-            for item in session.flow.pending.iter().flatten() {
-                if let Some(id) = (self.id_of)(item) {
-                    cursor.delivered(id);
-                }
-            }
-            session.flow.cursor = cursor;
+            // The session has delivered what was handed out: the hot path reads on only once
+            // nothing is pending. Taken here rather than kept up to date per event.
+            debug_assert!(session.flow.pending.is_empty());
+            session.flow.cursor = self.handed.clone();
             self.state = State::Busy(Box::pin(async move {
                 match path {
                     SlowPath::Recover(reason) => session.recover(reason).await,
