@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
-use super::{FieldValues, Key, Message, read_field};
+use super::{Field, FieldValues, Key, Message, read_field};
 
 /// Reads the message object at the start of `text` (after whitespace): the message, and the
 /// offset just past its closing brace.
@@ -27,11 +27,11 @@ pub(super) fn read(text: &str) -> Option<(Box<Message>, usize)> {
         return Some((m, s.pos));
     }
     loop {
-        let key = s.key()?;
+        let (key, field) = s.key()?;
         s.skip_whitespace();
         s.expect(b':')?;
         s.skip_whitespace();
-        read_field(&mut m, Key::Borrowed(key), &mut s).ok()?;
+        read_field(&mut m, Key::Borrowed(key), field, &mut s).ok()?;
         s.skip_whitespace();
         match s.byte()? {
             b',' => {
@@ -70,18 +70,19 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A key without escapes (every key a message has): what is between the quotes.
-    fn key(&mut self) -> Option<&'a str> {
+    /// A key without escapes (every key a message has): what is between the quotes, and the
+    /// field it names, if any.
+    fn key(&mut self) -> Option<(&'a str, Option<Field>)> {
         let start = self.pos + 1;
         if self.byte()? == b'"'
-            && let Some(len) = self.text.as_bytes().get(start..).and_then(field_name)
+            && let Some((field, len)) = self.text.as_bytes().get(start..).and_then(Field::at_start)
         {
             self.pos = start + len + 1;
-            return self.text.get(start..start + len);
+            return Some((self.text.get(start..start + len)?, Some(field)));
         }
         let (text, end) = self.plain_string()?;
         self.pos = end;
-        Some(text)
+        Some((text, Field::named(text)))
     }
 
     /// The string starting here (at its quote) if it has no escape: its text and the offset
@@ -162,30 +163,6 @@ impl<'a> Scanner<'a> {
         self.pos += span.len();
         Ok(value)
     }
-}
-
-/// The length of the name of a message's field if `text` starts with one and its closing quote.
-///
-/// Only a shortcut past the search for the closing quote: [`read_field`] still decides what
-/// the key means, and a key not listed here is found by that search.
-fn field_name(text: &[u8]) -> Option<usize> {
-    let names: &[&[u8]] = match text.first()? {
-        b'c' => &[b"content\"", b"chunk_position\""],
-        b'a' => &[b"additional_kwargs\""],
-        b'r' => &[b"response_metadata\""],
-        b't' => &[
-            b"type\"",
-            b"tool_calls\"",
-            b"tool_call_chunks\"",
-            b"tool_call_id\"",
-        ],
-        b'n' => &[b"name\""],
-        b'i' => &[b"id\"", b"invalid_tool_calls\""],
-        b'u' => &[b"usage_metadata\""],
-        _ => return None,
-    };
-    let name = names.iter().find(|name| text.starts_with(name))?;
-    Some(name.len() - 1)
 }
 
 /// Where a string's plain text ends, from `at` on: the offset of the first quote, backslash or
