@@ -466,6 +466,11 @@ trait FieldValues<'de> {
     type Error;
     /// The value of the key just read, as a `T`.
     fn next<T: Deserialize<'de>>(&mut self) -> Result<T, Self::Error>;
+    /// Steps over the value of the key just read if it is `{}` and says so; `false` where that
+    /// cannot be looked at first (serde's map access).
+    fn empty_object(&mut self) -> bool {
+        false
+    }
 }
 
 /// Serde's map access as [`FieldValues`] (a wrapper: a blanket impl over `MapAccess` would
@@ -594,11 +599,11 @@ fn read_field<'de, V: FieldValues<'de>>(
             Sent::NAME
         }
         Field::ResponseMetadata => {
-            replace_map(&mut m.response_metadata, values.next()?);
+            read_map(&mut m.response_metadata, values)?;
             Sent::RESPONSE_METADATA
         }
         Field::AdditionalKwargs => {
-            replace_map(&mut m.additional_kwargs, values.next()?);
+            read_map(&mut m.additional_kwargs, values)?;
             Sent::ADDITIONAL_KWARGS
         }
         Field::ChunkPosition => {
@@ -610,14 +615,20 @@ fn read_field<'de, V: FieldValues<'de>>(
     Ok(())
 }
 
-/// `*map = value` (`null` as empty), without the drop of an empty map over an empty map: a
-/// token chunk sends two empty maps, and taking an empty map apart costs more than reading it.
-fn replace_map(map: &mut Map<String, Value>, value: Option<Map<String, Value>>) {
-    match value {
-        Some(value) if !value.is_empty() => *map = value,
-        _ if map.is_empty() => {}
-        _ => *map = Map::new(),
+/// Reads a map field (`null` as empty). A token chunk sends two empty maps: `{}` over an
+/// empty map builds and takes apart nothing, which costs more than reading it.
+fn read_map<'de, V: FieldValues<'de>>(
+    map: &mut Map<String, Value>,
+    values: &mut V,
+) -> Result<(), V::Error> {
+    if values.empty_object() {
+        if !map.is_empty() {
+            *map = Map::new();
+        }
+    } else {
+        *map = values.next::<Option<_>>()?.unwrap_or_default();
     }
+    Ok(())
 }
 
 impl Message {

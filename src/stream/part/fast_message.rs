@@ -213,6 +213,10 @@ impl<'a> FieldValues<'a> for Scanner<'a> {
         };
         T::deserialize(simple.ok_or(Refused)?)
     }
+
+    fn empty_object(&mut self) -> bool {
+        self.byte() == Some(b'{') && self.empty(b'}')
+    }
 }
 
 /// Why the fast path gave up (the caller does not need to know: serde reads the text again).
