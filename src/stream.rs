@@ -196,6 +196,46 @@ const EVENT_NAMES: &[&str] = &[
 ];
 
 impl SseEvent {
+    /// An event as a server sent it: its name, its data (the `data:` lines joined with `\n`)
+    /// and its id. For events kept or relayed elsewhere and read later, with
+    /// [`to_part`](Self::to_part).
+    ///
+    /// ```
+    /// use langgraph_sdk::stream::{SseEvent, StreamPart};
+    ///
+    /// let event = SseEvent::new("values", r#"{"text": "hi"}"#, Some("1718000000000-0".into()));
+    /// assert_eq!(event.event(), "values");
+    /// let part = event.to_part::<serde_json::Value>()?;
+    /// assert!(matches!(part.part, StreamPart::Values { .. }));
+    /// assert_eq!(part.id.as_deref(), Some("1718000000000-0"));
+    /// # Ok::<(), langgraph_sdk::Error>(())
+    /// ```
+    pub fn new(event: impl Into<String>, data: impl Into<Bytes>, id: Option<String>) -> SseEvent {
+        let event = event.into();
+        SseEvent {
+            name: known_name(event.as_bytes()).map_or(Cow::Owned(event), Cow::Borrowed),
+            data: data.into(),
+            id,
+        }
+    }
+
+    /// The event as the typed stream ([`RunStream`]) hands it out, `values` decoded as `S`:
+    /// the same decoding, for an event taken as sent and read later.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] if the data is not what the event's name says; [`Error::Run`] for an
+    /// `error` event (the run failed), as the typed stream reports it.
+    pub fn to_part<S: DeserializeOwned>(&self) -> Result<StreamEvent<S>> {
+        let id = self.id.as_deref();
+        let event = sse::Event {
+            name: self.name.as_bytes(),
+            data: &self.data,
+            id: id.unwrap_or_default(),
+            chunk: Some(&self.data),
+        };
+        typed::<S>("pass_through", event, id).item
+    }
+
     /// The event name as sent: the stream mode, then the namespace of a subgraph's event
     /// (`values`, `messages`, `updates|parent:<task id>`, `metadata`, `end`, …).
     pub fn event(&self) -> &str {

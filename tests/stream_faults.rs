@@ -629,6 +629,12 @@ async fn pass_through_events_are_what_the_server_sent() {
         let as_sent = &sent[i];
         names.push(event.event());
         assert_eq!(event.event(), as_sent.event(), "event {i}");
+        let part = as_sent.to_part::<Value>().unwrap();
+        assert_eq!(
+            format!("{part:?}"),
+            format!("{event:?}"),
+            "event {i}: an event as sent, read later, is the typed stream's"
+        );
         assert_eq!(event.id.as_deref(), as_sent.id(), "event {i}");
         let data: Value = if as_sent.data().is_empty() {
             Value::Null

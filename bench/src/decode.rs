@@ -4,11 +4,9 @@
 //!
 //! - `validate`: serde_json only checks the JSON (`IgnoredAny`), the least any client that
 //!   looks at the data can do;
-//! - `typed`: into this SDK's typed parts, what its stream does with a `messages` event: the
-//!   `Message` decoded, the metadata after it kept as its text (a `ChunkMetadata`, which is
-//!   read only when asked for). The message goes through serde, the path the SDK's stream
-//!   takes when its own scanner for message chunks gives up (that scanner is not public; the
-//!   `stream` workload of `langgraph-bench client` times the stream with it);
+//! - `typed`: into this SDK's typed parts, what its stream does with each event
+//!   ([`SseEvent::to_part`], the same decoding): for a `messages` event the `Message` decoded
+//!   and the metadata after it kept as its text (a `ChunkMetadata`, read only when asked for);
 //! - `tree`: into a generic JSON tree (`serde_json::Value`), the shape the official clients
 //!   hand out (they build it with orjson in C and V8's `JSON.parse`).
 //!
@@ -16,14 +14,16 @@
 
 use std::time::Instant;
 
-use langgraph_sdk::stream::Message;
+use langgraph_sdk::stream::SseEvent;
 use serde::de::IgnoredAny;
 
 use crate::fixture::{CACHED_EVENTS, Fixture};
 
 const PASSES: usize = 5;
 
-pub fn run() -> Result<(), Box<dyn std::error::Error>> {
+type BoxError = Box<dyn std::error::Error>;
+
+pub fn run() -> Result<(), BoxError> {
     let fixture = Fixture::new();
     let events = fixture
         .cached(1, CACHED_EVENTS)
@@ -37,17 +37,29 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("found {} data lines", data.len()).into());
     }
     // Text first, as the SDK does (one UTF-8 check of the data, then `from_str`).
-    let validate = per_event(&data, |d| serde_json::from_str::<IgnoredAny>(d).map(drop))?;
-    let typed = per_event(&data, |d| {
-        typed_part(d).map(|part| {
-            std::hint::black_box(part);
-        })
+    let text = |decode: fn(&str) -> serde_json::Result<()>| {
+        move |d: &&[u8]| -> Result<(), BoxError> { Ok(decode(std::str::from_utf8(d)?)?) }
+    };
+    let validate = per_event(
+        &data,
+        text(|d| serde_json::from_str::<IgnoredAny>(d).map(drop)),
+    )?;
+    // The events as the stream reads them (with their ids), built before the clock starts.
+    let events: Vec<SseEvent> = data
+        .iter()
+        .enumerate()
+        .map(|(k, d)| SseEvent::new("messages", d.to_vec(), Some(format!("{}-0", k + 1))))
+        .collect();
+    let typed = per_event(&events, |event: &SseEvent| -> Result<(), BoxError> {
+        std::hint::black_box(event.to_part::<serde_json::Value>()?);
+        Ok(())
     })?;
-    let tree = per_event(&data, |d| {
-        serde_json::from_str::<serde_json::Value>(d).map(|value| {
-            std::hint::black_box(value);
-        })
-    })?;
+    let tree = per_event(
+        &data,
+        text(|d| {
+            serde_json::from_str::<serde_json::Value>(d).map(|v| drop(std::hint::black_box(v)))
+        }),
+    )?;
     println!(
         "{}",
         serde_json::json!({
@@ -60,35 +72,16 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The median over [`PASSES`] passes of the time `decode` takes per event, in µs.
-fn per_event(
-    data: &[&[u8]],
-    decode: impl Fn(&str) -> serde_json::Result<()>,
-) -> Result<f64, Box<dyn std::error::Error>> {
+/// The median over [`PASSES`] passes of the time `decode` takes per item, in µs.
+fn per_event<T>(items: &[T], decode: impl Fn(&T) -> Result<(), BoxError>) -> Result<f64, BoxError> {
     let mut passes = Vec::with_capacity(PASSES);
     for _ in 0..PASSES {
         let started = Instant::now();
-        for d in data {
-            decode(std::str::from_utf8(std::hint::black_box(d))?)?;
+        for item in items {
+            decode(std::hint::black_box(item))?;
         }
-        passes.push(started.elapsed().as_secs_f64() * 1e6 / data.len() as f64);
+        passes.push(started.elapsed().as_secs_f64() * 1e6 / items.len() as f64);
     }
     passes.sort_by(f64::total_cmp);
     Ok(passes[PASSES / 2])
-}
-
-/// `[<message>, <metadata>]` as the SDK's stream reads it: the message decoded, the metadata's
-/// text kept (the SDK's `ChunkMetadata` holds it the same way).
-fn typed_part(text: &str) -> serde_json::Result<(Box<Message>, Box<str>)> {
-    use serde::de::Error;
-    let shape = || serde_json::Error::custom("not `[message, metadata]`");
-    let inner = text.trim_start().strip_prefix('[').ok_or_else(shape)?;
-    let mut items = serde_json::Deserializer::from_str(inner).into_iter::<Box<Message>>();
-    let message = items.next().ok_or_else(shape)??;
-    let rest = inner[items.byte_offset()..].trim_start();
-    let metadata = rest
-        .strip_prefix(',')
-        .and_then(|r| r.trim_end().strip_suffix(']'))
-        .ok_or_else(shape)?;
-    Ok((message, metadata.trim().into()))
 }
