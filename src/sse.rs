@@ -821,13 +821,7 @@ mod tests {
             b"-",
             b"0",
         ];
-        let mut rng = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
+        let mut next = numbers(0x2545_F491_4F6C_DD1Du64);
         for _ in 0..5000 {
             let mut bytes = Vec::new();
             for _ in 0..next(50) {
@@ -861,13 +855,7 @@ mod tests {
             b"",
         ];
         const ENDS: &[&[u8]] = &[b"\n", b"\r\n", b"\r\n", b"\n", b"\r"];
-        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
+        let mut next = numbers(0x9E37_79B9_7F4A_7C15u64);
         let mut blocks = 0;
         for _ in 0..5000 {
             let mut bytes = Vec::new();
@@ -889,6 +877,16 @@ mod tests {
             agrees(&bytes, &mut next);
         }
         assert!(blocks > 20_000, "{blocks} blocks");
+    }
+
+    /// A deterministic stream of numbers below `n` (xorshift), so that a failure repeats.
+    fn numbers(mut state: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        }
     }
 
     /// Decodes `bytes` cut at random places, all fed at once, and byte by byte; checks that
