@@ -202,11 +202,14 @@ async fn cut_event_connections_resume_with_nothing_lost_or_repeated() {
         };
         let proxy = Proxy::start(&upstream, Some(cut)).await;
         let outcome = run_through(&proxy.url).await;
-        // Count the run only if the cut fell inside the event stream's body.
+        // Count the run only if the cut fell inside the event stream's body: the stream is the
+        // reference's response on the cut connection, its head arrived, its end did not. (Not
+        // that the bytes before it are the reference's: the answers before it vary by a few
+        // bytes from run to run, which once made every run of a campaign uncounted.)
         let landed = proxy.cut().is_some()
-            && event_stream(&proxy).is_some_and(|(c, n, b)| {
+            && event_stream(&proxy).is_some_and(|(c, n, _)| {
                 let r = proxy.response(c, n).unwrap();
-                c == connection && n == response && b == before && !r.complete && r.head_len > 0
+                c == connection && n == response && !r.complete && r.head_len > 0
             });
         if !landed {
             missed.push(format!(
