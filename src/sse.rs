@@ -444,16 +444,7 @@ impl Decoder {
                 None => (Field::named(line), line.len()),
             }
         };
-        let value = if colon == line.len() {
-            (end, end)
-        } else {
-            let value = start + colon + 1;
-            if buf.get(value) == Some(&b' ') && value < end {
-                (value + 1, end)
-            } else {
-                (value, end)
-            }
-        };
+        let value = value_range(buf, start, colon, end);
         let bytes = &buf[value.0..value.1];
         match field {
             Field::Event => self.name = Some(value),
@@ -526,14 +517,7 @@ impl Decoder {
             }
             let line = &buf[pos..end];
             // The value starts after the colon and one space, if any.
-            let value = |colon: usize| {
-                let value = pos + colon + 1;
-                if value < end && buf[value] == b' ' {
-                    (value + 1, end)
-                } else {
-                    (value, end)
-                }
-            };
+            let value = |colon| value_range(buf, pos, colon, end);
             if line.starts_with(b"data:") && data.is_none() {
                 data = Some(value(4));
             } else if line.starts_with(b"event:") {
@@ -610,6 +594,19 @@ impl Decoder {
     /// The reconnection time the server asked for (`retry:`), if any.
     pub fn retry(&self) -> Option<Duration> {
         self.retry
+    }
+}
+
+/// Where the value of the field on the line `start..end` is: after its colon (at `start +
+/// colon`; `colon` is the line's length when it has none) and one space, if any.
+fn value_range(buf: &[u8], start: usize, colon: usize, end: usize) -> (usize, usize) {
+    let value = start + colon + 1;
+    if value > end {
+        (end, end)
+    } else if value < end && buf[value] == b' ' {
+        (value + 1, end)
+    } else {
+        (value, end)
     }
 }
 
