@@ -33,8 +33,10 @@ pub(crate) struct Event<'a> {
     pub name: &'a [u8],
     /// The data lines, joined with `\n`.
     pub data: &'a [u8],
-    /// The last event id of the stream at this event (empty when there is none).
-    pub id: &'a str,
+    /// The last event id of the stream at this event (empty when there is none). Always
+    /// UTF-8 (the decoder replaces what is not), kept as bytes so that an event handed on as
+    /// sent is not checked again.
+    pub id: &'a [u8],
     /// The received chunk `data` lies in, when it does (one `data` line within one read).
     pub chunk: Option<&'a Bytes>,
 }
@@ -68,7 +70,7 @@ impl Event<'_> {
         OwnedEvent {
             name: self.name.to_vec(),
             data: self.data_bytes(),
-            id: self.id.to_string(),
+            id: self.id.to_vec(),
         }
     }
 }
@@ -78,7 +80,7 @@ impl Event<'_> {
 pub(crate) struct OwnedEvent {
     name: Vec<u8>,
     data: Bytes,
-    id: String,
+    id: Vec<u8>,
 }
 
 impl OwnedEvent {
@@ -191,7 +193,8 @@ pub(crate) struct Decoder {
     joined: Vec<u8>,
     /// The `id` field of the event being read, or the last event id (it persists). Only read
     /// when an event is dispatched, when it is the event's id: no second copy per event.
-    id_buffer: String,
+    /// Always UTF-8.
+    id_buffer: Vec<u8>,
     retry: Option<Duration>,
     /// The largest event accepted, from its first byte to its blank line.
     max_event: usize,
@@ -228,7 +231,7 @@ impl Decoder {
             name: None,
             data: Data::None,
             joined: Vec::new(),
-            id_buffer: last_event_id.unwrap_or_default().to_string(),
+            id_buffer: last_event_id.unwrap_or_default().as_bytes().to_vec(),
             retry: None,
             max_event,
             overflowed: false,
@@ -486,16 +489,26 @@ impl Decoder {
         let mut pos = self.line;
         let (mut name, mut data, mut id) = (None, None, None);
         loop {
-            // The blank line that ends the block is found without a call.
-            let found = match buf.get(pos) {
-                Some(b'\r' | b'\n') => Some(0),
-                Some(_) => memchr::memchr2(b'\r', b'\n', &buf[pos..]),
-                None => None,
+            // A field is known by its first bytes; the end of its line is searched for in a
+            // way that suits its length: data with a call, a name or an id with a loop.
+            let rest = &buf[pos..];
+            let (field, colon, end) = match rest.first() {
+                Some(b'\r' | b'\n') => (Field::Other, 0, Some(pos)),
+                Some(b'd') if rest.starts_with(b"data:") && data.is_none() => {
+                    let found = memchr::memchr2(b'\r', b'\n', &rest[5..]);
+                    (Field::Data, 4, found.map(|n| pos + 5 + n))
+                }
+                Some(b'e') if rest.starts_with(b"event:") => {
+                    (Field::Event, 5, short_line_end(buf, pos + 6))
+                }
+                Some(b'i') if rest.starts_with(b"id:") => {
+                    (Field::Id, 2, short_line_end(buf, pos + 3))
+                }
+                _ => return false,
             };
-            let Some(n) = found else {
+            let Some(end) = end else {
                 return false;
             };
-            let end = pos + n;
             let next = if buf[end] == b'\n' {
                 end + 1
             } else if buf.get(end + 1) == Some(&b'\n') {
@@ -503,33 +516,25 @@ impl Decoder {
             } else {
                 return false;
             };
-            if end == pos {
-                let Some((from, to)) = data else {
-                    return false;
-                };
-                if let Some((from, to)) = id {
-                    set_id(&mut self.id_buffer, &buf[from..to]);
+            let value = value_range(buf, pos, colon, end);
+            match field {
+                Field::Data => data = Some(value),
+                Field::Event => name = Some(value),
+                Field::Id if valid_id(&buf[value.0..value.1]) => id = Some(value),
+                Field::Id => return false,
+                _ => {
+                    // The blank line that ends the block.
+                    let Some((from, to)) = data else {
+                        return false;
+                    };
+                    if let Some((from, to)) = id {
+                        set_id(&mut self.id_buffer, &buf[from..to]);
+                    }
+                    self.name = name;
+                    self.data = Data::One(from, to);
+                    (self.line, self.scan) = (next, next);
+                    return true;
                 }
-                self.name = name;
-                self.data = Data::One(from, to);
-                (self.line, self.scan) = (next, next);
-                return true;
-            }
-            let line = &buf[pos..end];
-            // The value starts after the colon and one space, if any.
-            let value = |colon| value_range(buf, pos, colon, end);
-            if line.starts_with(b"data:") && data.is_none() {
-                data = Some(value(4));
-            } else if line.starts_with(b"event:") {
-                name = Some(value(5));
-            } else if line.starts_with(b"id:") {
-                let (from, to) = value(2);
-                if !valid_id(&buf[from..to]) {
-                    return false;
-                }
-                id = Some((from, to));
-            } else {
-                return false;
             }
             pos = next;
         }
@@ -610,18 +615,48 @@ fn value_range(buf: &[u8], start: usize, colon: usize, end: usize) -> (usize, us
     }
 }
 
+/// Where the line from `from` ends (its CR or LF), if it does. A short line (an event name,
+/// an id) is read eight bytes at a time, with no call: a call to search costs more than the
+/// whole of such a line. A longer one goes on with a search.
+fn short_line_end(buf: &[u8], from: usize) -> Option<usize> {
+    const WORDS: usize = 4;
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    /// The high bit of each zero byte of `x` (and perhaps of bytes above the lowest zero one,
+    /// which the lowest set bit is not affected by).
+    fn zeros(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x & HIGH
+    }
+    let rest = buf.get(from..)?;
+    let mut read = 0;
+    for word in rest.chunks_exact(8).take(WORDS) {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(word);
+        let word = u64::from_le_bytes(bytes);
+        let ends =
+            zeros(word ^ (ONES * u64::from(b'\n'))) | zeros(word ^ (ONES * u64::from(b'\r')));
+        if ends != 0 {
+            return Some(from + read + ends.trailing_zeros() as usize / 8);
+        }
+        read += 8;
+    }
+    memchr::memchr2(b'\r', b'\n', &rest[read..]).map(|n| from + read + n)
+}
+
 /// Whether an `id` field's value sets the last event id (one with NUL is ignored).
 fn valid_id(value: &[u8]) -> bool {
     // An id is a few bytes: a loop beats a call to search for NUL.
     value.iter().all(|&b| b != 0)
 }
 
-/// Sets the last event id.
-fn set_id(id: &mut String, value: &[u8]) {
+/// Sets the last event id: the value as it is when it is ASCII (a server's ids are), else as
+/// UTF-8 with what is not replaced.
+fn set_id(id: &mut Vec<u8>, value: &[u8]) {
     id.clear();
-    match std::str::from_utf8(value) {
-        Ok(value) => id.push_str(value),
-        Err(_) => id.push_str(&String::from_utf8_lossy(value)),
+    if value.is_ascii() {
+        id.extend_from_slice(value);
+    } else {
+        id.extend_from_slice(String::from_utf8_lossy(value).as_bytes());
     }
 }
 
@@ -638,7 +673,7 @@ mod tests {
                 out.push((
                     e.name().into_owned(),
                     String::from_utf8_lossy(e.data).into_owned(),
-                    e.id.to_string(),
+                    String::from_utf8(e.id.to_vec()).unwrap(),
                 ));
             }
         };

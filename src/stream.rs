@@ -6,6 +6,7 @@
 //! missed; events already delivered are not delivered again. A stream that the server cannot
 //! resume ends with [`Error::StreamLost`] instead of silently skipping events.
 
+mod event_id;
 pub(crate) mod part;
 
 pub use part::{ChunkMetadata, Message, RunMetadata, StreamEvent, StreamPart};
@@ -29,6 +30,7 @@ use crate::{
     Client, Error, RequestOptions, Result,
     operations::{self as ops, Operation},
     sse::{self, OwnedEvent},
+    stream::event_id::{EventId, text},
     stream::part::{Decoded, decode},
     transport::{check, expect_event_stream},
     types::RunStatus,
@@ -173,7 +175,7 @@ crate::request::awaitable!(PassThrough => PassThroughStream);
 pub struct SseEvent {
     name: Cow<'static, str>,
     data: Bytes,
-    id: Option<String>,
+    id: EventId,
 }
 
 /// The event names of the server's stream modes, kept without an allocation per event.
@@ -215,7 +217,7 @@ impl SseEvent {
         SseEvent {
             name: known_name(event.as_bytes()).map_or(Cow::Owned(event), Cow::Borrowed),
             data: data.into(),
-            id,
+            id: id.map_or(EventId::None, EventId::from),
         }
     }
 
@@ -226,7 +228,7 @@ impl SseEvent {
     /// [`Error::Decode`] if the data is not what the event's name says; [`Error::Run`] for an
     /// `error` event (the run failed), as the typed stream reports it.
     pub fn to_part<S: DeserializeOwned>(&self) -> Result<StreamEvent<S>> {
-        let id = self.id.as_deref();
+        let id = self.id.bytes();
         let event = sse::Event {
             name: self.name.as_bytes(),
             data: &self.data,
@@ -252,7 +254,7 @@ impl SseEvent {
     /// The event id (resumable streams only). Not unique: events of the same millisecond
     /// share it (see [`RunStream::last_event_id`]).
     pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
+        self.id.text()
     }
 
     /// The data decoded as `T` (`serde_json::Value` for any JSON).
@@ -276,8 +278,9 @@ impl SseEvent {
     /// # }
     /// ```
     pub fn to_sse(&self) -> Vec<u8> {
-        let id = self.id.as_deref().map_or(0, |id| id.len() + 5);
-        let mut out = Vec::with_capacity(self.name.len() + self.data.len() + id + 16);
+        let id = self.id.bytes();
+        let id_len = id.map_or(0, |id| id.len() + 5);
+        let mut out = Vec::with_capacity(self.name.len() + self.data.len() + id_len + 16);
         out.extend_from_slice(b"event: ");
         out.extend_from_slice(self.name.as_bytes());
         out.push(b'\n');
@@ -286,9 +289,9 @@ impl SseEvent {
             out.extend_from_slice(line);
             out.push(b'\n');
         }
-        if let Some(id) = &self.id {
+        if let Some(id) = id {
             out.extend_from_slice(b"id: ");
-            out.extend_from_slice(id.as_bytes());
+            out.extend_from_slice(id);
             out.push(b'\n');
         }
         out.push(b'\n');
@@ -307,15 +310,15 @@ pub(crate) struct Delivery<T> {
 
 /// How a stream turns an event (with its id, if any) into an item: typed parts, or the event
 /// as sent. The rest of the machinery is the same for both.
-type Deliver<T> = fn(&'static str, sse::Event<'_>, Option<&str>) -> Delivery<T>;
+type Deliver<T> = fn(&'static str, sse::Event<'_>, Option<&[u8]>) -> Delivery<T>;
 
 /// A [`RunStream`]'s items: typed parts, `values` as `S`.
 fn typed<S: DeserializeOwned>(
     operation: &'static str,
     event: sse::Event<'_>,
-    id: Option<&str>,
+    id: Option<&[u8]>,
 ) -> Delivery<StreamEvent<S>> {
-    let id = id.map(str::to_string);
+    let id = id.map(text);
     let name = known_name(event.name).map_or_else(|| event.name(), Cow::Borrowed);
     match decode::<S>(operation, &name, event.data, id) {
         Ok(Decoded::Part(part)) => Delivery {
@@ -341,7 +344,7 @@ fn typed<S: DeserializeOwned>(
 
 /// A [`PassThroughStream`]'s items: the events as sent. Only a `metadata` event's data is
 /// read (for the run id the stream may need to resume).
-fn as_sent(_: &'static str, event: sse::Event<'_>, id: Option<&str>) -> Delivery<SseEvent> {
+fn as_sent(_: &'static str, event: sse::Event<'_>, id: Option<&[u8]>) -> Delivery<SseEvent> {
     let name = known_name(event.name);
     let run_id = match name {
         Some("metadata") => serde_json::from_slice::<RunMetadata>(event.data)
@@ -356,7 +359,7 @@ fn as_sent(_: &'static str, event: sse::Event<'_>, id: Option<&str>) -> Delivery
         item: Ok(SseEvent {
             name: name.map_or_else(|| Cow::Owned(event.name().into_owned()), Cow::Borrowed),
             data: event.data_bytes(),
-            id: id.map(str::to_string),
+            id: id.map_or(EventId::None, EventId::sent),
         }),
     }
 }
@@ -378,7 +381,7 @@ struct Inner<T> {
     /// The events handed to the caller, in the terms the server resumes from.
     handed: Cursor,
     /// The id of an item.
-    id_of: fn(&T) -> Option<&str>,
+    id_of: fn(&T) -> Option<&[u8]>,
 }
 
 /// Where a stream is. Events are handed out straight from the session; only the rare slow
@@ -488,7 +491,9 @@ impl Stream for PassThroughStream {
 impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
     pub(crate) fn new(client: Client, opened: Opened) -> RunStream<S> {
         RunStream {
-            inner: Inner::new(client, opened, typed::<S>, |e| e.id.as_deref()),
+            inner: Inner::new(client, opened, typed::<S>, |e| {
+                e.id.as_deref().map(str::as_bytes)
+            }),
         }
     }
 }
@@ -496,7 +501,7 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
 impl PassThroughStream {
     pub(crate) fn new(client: Client, opened: Opened) -> PassThroughStream {
         PassThroughStream {
-            inner: Inner::new(client, opened, as_sent, SseEvent::id),
+            inner: Inner::new(client, opened, as_sent, |e| e.id.bytes()),
         }
     }
 }
@@ -505,7 +510,7 @@ impl<T> Inner<T> {
     fn resume_point(&self) -> ResumePoint {
         ResumePoint {
             after: self.handed.resume_from(),
-            last: self.handed.last.clone(),
+            last: self.handed.last.as_deref().map(text),
             skip: if self.handed.last.is_some() {
                 self.handed.with_last
             } else {
@@ -644,10 +649,10 @@ pub struct ResumePoint {
 /// that it already delivered, which the server replays in their original order.
 #[derive(Debug, Clone, Default)]
 struct Cursor {
-    /// The id of the last event delivered.
-    last: Option<String>,
+    /// The id of the last event delivered (UTF-8, kept as the decoder's bytes).
+    last: Option<Vec<u8>>,
     /// The last delivered id different from `last`.
-    before_last: Option<String>,
+    before_last: Option<Vec<u8>>,
     /// How many delivered events carry `last`.
     with_last: usize,
     /// Where the stream started: the `Last-Event-ID` it was opened with, `"0"` (the start)
@@ -656,16 +661,16 @@ struct Cursor {
 }
 
 impl Cursor {
-    fn delivered(&mut self, id: &str) {
+    fn delivered(&mut self, id: &[u8]) {
         if self.last.as_deref() == Some(id) {
             self.with_last += 1;
         } else {
             // `before_last` takes `last`, and `last` reuses the old `before_last`'s buffer:
             // no allocation per event.
             std::mem::swap(&mut self.before_last, &mut self.last);
-            let last = self.last.get_or_insert_with(String::new);
+            let last = self.last.get_or_insert_with(Vec::new);
             last.clear();
-            last.push_str(id);
+            last.extend_from_slice(id);
             self.with_last = 1;
         }
     }
@@ -673,13 +678,13 @@ impl Cursor {
     /// The `Last-Event-ID` to resume from: the id before the last one, else where the stream
     /// started (`0` sorts before every id, and so replays from the start).
     fn resume_from(&self) -> Option<String> {
-        self.before_last.clone().or_else(|| self.start.clone())
+        (self.before_last.as_deref().map(text)).or_else(|| self.start.clone())
     }
 
     /// The id of the last event delivered, else the `Last-Event-ID` the stream was opened
     /// with (not the `0` a run stream starts from by itself).
     fn last_id(&self) -> Option<String> {
-        (self.last.clone()).or_else(|| self.start.clone().filter(|start| start != "0"))
+        (self.last.as_deref().map(text)).or_else(|| self.start.clone().filter(|start| start != "0"))
     }
 }
 
@@ -810,7 +815,7 @@ impl<T> Inner<T> {
         client: Client,
         opened: Opened,
         deliver: Deliver<T>,
-        id_of: fn(&T) -> Option<&str>,
+        id_of: fn(&T) -> Option<&[u8]>,
     ) -> Inner<T> {
         let info = Arc::new(Mutex::new(Info {
             run_id: opened.run_id,
@@ -829,7 +834,7 @@ impl<T> Inner<T> {
             ..Cursor::default()
         };
         if let Some((last, count)) = opened.replayed.filter(|(_, count)| *count > 0) {
-            cursor.last = Some(last);
+            cursor.last = Some(last.into_bytes());
             cursor.with_last = count;
         }
         let session = Session {
@@ -867,26 +872,32 @@ impl<T> Inner<T> {
 
 impl<T> Flow<T> {
     /// An event arrived: skip what a resume replays that was already delivered, hold back
-    /// what may be a repeated block, deliver the rest.
-    fn arrived(&mut self, event: sse::Event<'_>) {
+    /// what may be a repeated block, deliver the rest. Returns the next item to hand out
+    /// (nothing else is pending then): on the hot path an item is handed out as it is made,
+    /// not queued and taken back.
+    fn arrived(&mut self, event: sse::Event<'_>) -> Option<Result<T>> {
+        debug_assert!(self.pending.is_empty());
         if self.skip > 0 {
             if self.cursor.last.as_deref() == Some(event.id) {
                 self.skip -= 1;
-                return;
+                return None;
             }
             self.skip = 0;
         }
         match self.repeats.as_mut() {
             Some(repeats) => {
                 for event in repeats.push(event.to_owned()) {
-                    self.deliver(event.borrow());
+                    let item = self.deliver(event.borrow());
+                    self.pending.push_back(item);
                 }
+                self.pending.pop_front()
             }
-            None => self.deliver(event),
+            None => Some(self.deliver(event)),
         }
     }
 
-    fn deliver(&mut self, event: sse::Event<'_>) {
+    /// The item an event becomes, to hand out next.
+    fn deliver(&mut self, event: sse::Event<'_>) -> Result<T> {
         self.delivered += 1;
         self.attempts = 0;
         let id = (!event.id.is_empty()).then_some(event.id);
@@ -899,7 +910,7 @@ impl<T> Flow<T> {
             info.run_id = Some(run_id);
         }
         self.ended |= delivery.end && !self.endless;
-        self.pending.push_back(delivery.item);
+        delivery.item
     }
 }
 
@@ -925,7 +936,9 @@ impl<T> Session<T> {
                 return None;
             }
             if let Some(event) = self.parser.next_event() {
-                self.flow.arrived(event);
+                if let Some(item) = self.flow.arrived(event) {
+                    return Some(item);
+                }
                 continue;
             }
             if !self.parser.overflowed() {
@@ -976,7 +989,8 @@ impl<T> Session<T> {
             .map(Repeats::flush)
             .unwrap_or_default()
         {
-            self.flow.deliver(event.borrow());
+            let item = self.flow.deliver(event.borrow());
+            self.flow.pending.push_back(item);
         }
         if status == Some(RunStatus::Error) {
             self.run_failed().await;
@@ -1195,7 +1209,7 @@ mod tests {
         sse::Event {
             name: b"custom",
             data: data.as_bytes(),
-            id,
+            id: id.as_bytes(),
             chunk: None,
         }
         .to_owned()
@@ -1277,11 +1291,11 @@ mod tests {
             Some("0"),
             "nothing delivered: from the start"
         );
-        c.delivered("5-0");
+        c.delivered(b"5-0");
         assert_eq!(c.resume_from().as_deref(), Some("0"));
-        c.delivered("5-0");
-        c.delivered("7-0");
-        c.delivered("7-0");
+        c.delivered(b"5-0");
+        c.delivered(b"7-0");
+        c.delivered(b"7-0");
         assert_eq!(c.resume_from().as_deref(), Some("5-0"));
         assert_eq!(c.with_last, 2);
     }
