@@ -178,7 +178,8 @@ pub struct SseEvent {
     id: EventId,
 }
 
-/// The event names of the server's stream modes, kept without an allocation per event.
+/// The event names of the server's stream modes, kept without an allocation per event; the
+/// most frequent first (a token stream's `messages`: one comparison).
 const EVENT_NAMES: &[&str] = &[
     "messages",
     "values",

@@ -487,10 +487,10 @@ impl<'de, A: serde::de::MapAccess<'de>> FieldValues<'de> for FromMap<'_, A> {
 impl Message {
     /// A message before its fields are read: every field empty, none of them sent.
     fn unread() -> Box<Message> {
-        Box::new(Message {
-            sent: Sent(0),
-            ..Message::default()
-        })
+        // Made in its box, not on the stack and then copied into it.
+        let mut m = Box::<Message>::default();
+        m.sent = Sent(0);
+        m
     }
 }
 
