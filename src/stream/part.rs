@@ -833,7 +833,7 @@ fn message_tuple(
 ) -> Result<(Box<Message>, ChunkMetadata), serde_json::Error> {
     use serde::de::Error as _;
     let shape = || serde_json::Error::custom("expected `[message, metadata]`");
-    let inner = text.trim_start().strip_prefix('[').ok_or_else(shape)?;
+    let inner = json_trim_start(text).strip_prefix('[').ok_or_else(shape)?;
     let (chunk, end) = match fast_message::read(inner) {
         Some(read) => read,
         // Whatever the fast path leaves, serde reads, with the errors it has always given.
@@ -844,14 +844,28 @@ fn message_tuple(
         }
     };
     let rest = inner.get(end..).ok_or_else(shape)?;
-    let metadata = rest
-        .trim_start()
+    let metadata = json_trim_start(rest)
         .strip_prefix(',')
-        .and_then(|rest| rest.trim_end().strip_suffix(']'))
-        .map(str::trim)
+        .and_then(|rest| json_trim_end(rest).strip_suffix(']'))
+        .map(|metadata| json_trim_end(json_trim_start(metadata)))
         .filter(|metadata| !metadata.is_empty())
         .ok_or_else(shape)?;
     Ok((chunk, ChunkMetadata::unchecked(metadata, operation)))
+}
+
+/// `text` without the JSON whitespace it starts with (space, tab, LF, CR: what JSON allows
+/// between values; `str::trim_start` decodes each character to test it for Unicode's).
+fn json_trim_start(text: &str) -> &str {
+    let from = text
+        .bytes()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    &text[from.count()..]
+}
+
+/// `text` without the JSON whitespace it ends with.
+fn json_trim_end(text: &str) -> &str {
+    let trailing = (text.bytes().rev()).take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    &text[..text.len() - trailing.count()]
 }
 
 /// The text of message content: the string, or the `text` of its text blocks.
@@ -1249,6 +1263,29 @@ mod tests {
             json!([1, {"x": 2}]),
             "serializes as the JSON it holds"
         );
+    }
+
+    /// Around the metadata, the JSON whitespace is not part of it; anything else is, and makes
+    /// it bad JSON, as it is.
+    #[test]
+    fn chunk_metadata_is_kept_without_the_json_whitespace_around_it() {
+        let message = r#"{"content": "hi", "type": "AIMessageChunk"}"#;
+        for (data, kept) in [
+            (
+                format!("\r\n\t [{message} \t,\r\n {{\"a\": 1}}\n\t ] \r\n"),
+                r#"{"a": 1}"#,
+            ),
+            (
+                format!("[{message},\u{a0}{{\"a\": 1}}]"),
+                "\u{a0}{\"a\": 1}",
+            ),
+        ] {
+            let StreamPart::Message { chunk, metadata } = part("messages", &data).part else {
+                panic!("{data:?}")
+            };
+            assert_eq!(chunk.text(), "hi");
+            assert_eq!(metadata.as_json(), kept, "{data:?}");
+        }
     }
 
     /// The stream does not check the metadata; each read of bad metadata is a decode error
