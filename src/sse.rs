@@ -195,6 +195,9 @@ pub(crate) struct Decoder {
     /// when an event is dispatched, when it is the event's id: no second copy per event.
     /// Always UTF-8.
     id_buffer: Vec<u8>,
+    /// Where the last event id is instead, when it is an `id` line's (ASCII) value in the chunk
+    /// being read: not copied per event, only when that chunk goes ([`Self::set_chunk`]).
+    id_in_chunk: Option<(usize, usize)>,
     retry: Option<Duration>,
     /// The largest event accepted, from its first byte to its blank line.
     max_event: usize,
@@ -232,6 +235,7 @@ impl Decoder {
             data: Data::None,
             joined: Vec::new(),
             id_buffer: last_event_id.unwrap_or_default().as_bytes().to_vec(),
+            id_in_chunk: None,
             retry: None,
             max_event,
             overflowed: false,
@@ -259,9 +263,19 @@ impl Decoder {
             self.start_spanning();
             self.next = bytes;
         } else {
-            self.chunk = bytes;
+            self.set_chunk(bytes);
             self.rebase(self.block);
         }
+    }
+
+    /// The chunk being read is now `chunk`: the last event id, if it is in the one that goes,
+    /// is copied first.
+    fn set_chunk(&mut self, chunk: Bytes) {
+        if let Some((from, to)) = self.id_in_chunk.take() {
+            self.id_buffer.clear();
+            self.id_buffer.extend_from_slice(&self.chunk[from..to]);
+        }
+        self.chunk = chunk;
     }
 
     /// Positions in the bytes being read move `shift` bytes down (what was before them is gone).
@@ -283,7 +297,7 @@ impl Decoder {
     fn start_spanning(&mut self) {
         self.carry.clear();
         self.carry.extend_from_slice(&self.chunk[self.block..]);
-        self.chunk = Bytes::new();
+        self.set_chunk(Bytes::new());
         self.rebase(self.block);
         self.spanning = true;
     }
@@ -297,7 +311,8 @@ impl Decoder {
         if self.carry.capacity() > IDLE_CAPACITY {
             self.carry = Vec::new();
         }
-        self.chunk = std::mem::take(&mut self.next);
+        let next = std::mem::take(&mut self.next);
+        self.set_chunk(next);
     }
 
     /// Copies the next line of `next` (all of it, if it holds no line end) into `carry`.
@@ -396,7 +411,7 @@ impl Decoder {
                     self.start_spanning();
                 } else {
                     // Every event of the chunk was taken: let it go.
-                    self.chunk = Bytes::new();
+                    self.set_chunk(Bytes::new());
                     self.rebase(self.block);
                 }
                 let held = reading!(self).len() - self.block;
@@ -468,7 +483,10 @@ impl Decoder {
                     }
                 }
             }
-            Field::Id if valid_id(bytes) => set_id(&mut self.id_buffer, bytes),
+            Field::Id if valid_id(bytes) => {
+                self.id_in_chunk = None;
+                set_id(&mut self.id_buffer, bytes);
+            }
             Field::Retry if !bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit) => {
                 // Beyond `u64` milliseconds is no reconnection time anyone means: ignored.
                 if let Some(ms) = std::str::from_utf8(bytes).ok().and_then(|s| s.parse().ok()) {
@@ -528,7 +546,12 @@ impl Decoder {
                         return false;
                     };
                     if let Some((from, to)) = id {
-                        set_id(&mut self.id_buffer, &buf[from..to]);
+                        if buf[from..to].is_ascii() {
+                            self.id_in_chunk = Some((from, to));
+                        } else {
+                            self.id_in_chunk = None;
+                            set_id(&mut self.id_buffer, &buf[from..to]);
+                        }
                     }
                     self.name = name;
                     self.data = Data::One(from, to);
@@ -564,7 +587,10 @@ impl Decoder {
                 Data::One(from, to) => &buf[from..to],
                 _ => &self.joined,
             },
-            id: &self.id_buffer,
+            id: match self.id_in_chunk {
+                Some((from, to)) => &self.chunk[from..to],
+                None => &self.id_buffer,
+            },
             chunk: match data {
                 Data::One(..) if !self.spanning => Some(&self.chunk),
                 _ => None,
@@ -581,7 +607,7 @@ impl Decoder {
     /// The stream ended: an event without its blank line is dropped.
     pub fn finish(&mut self) {
         self.finished = true;
-        self.chunk = Bytes::new();
+        self.set_chunk(Bytes::new());
         self.next = Bytes::new();
         self.carry = Vec::new();
         self.joined = Vec::new();

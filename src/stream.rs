@@ -309,9 +309,36 @@ pub(crate) struct Delivery<T> {
     end: bool,
 }
 
-/// How a stream turns an event (with its id, if any) into an item: typed parts, or the event
-/// as sent. The rest of the machinery is the same for both.
-type Deliver<T> = fn(&'static str, sse::Event<'_>, Option<&[u8]>) -> Delivery<T>;
+/// What a stream hands out, made from each event: typed parts ([`RunStream`]) or the event
+/// as sent ([`PassThroughStream`]). The rest of the machinery is the same for both. (A trait
+/// rather than function pointers: the making is inlined into the loop that reads.)
+pub(crate) trait Item: Sized + Send + 'static {
+    /// What an event (with its id, if any) becomes.
+    fn make(operation: &'static str, event: sse::Event<'_>, id: Option<&[u8]>) -> Delivery<Self>;
+
+    /// The item's event id.
+    fn event_id(&self) -> Option<&[u8]>;
+}
+
+impl<S: DeserializeOwned + Send + 'static> Item for StreamEvent<S> {
+    fn make(operation: &'static str, event: sse::Event<'_>, id: Option<&[u8]>) -> Delivery<Self> {
+        typed(operation, event, id)
+    }
+
+    fn event_id(&self) -> Option<&[u8]> {
+        self.id.as_deref().map(str::as_bytes)
+    }
+}
+
+impl Item for SseEvent {
+    fn make(operation: &'static str, event: sse::Event<'_>, id: Option<&[u8]>) -> Delivery<Self> {
+        as_sent(operation, event, id)
+    }
+
+    fn event_id(&self) -> Option<&[u8]> {
+        self.id.bytes()
+    }
+}
 
 /// A [`RunStream`]'s items: typed parts, `values` as `S`.
 fn typed<S: DeserializeOwned>(
@@ -381,8 +408,6 @@ struct Inner<T> {
     info: Arc<Mutex<Info>>,
     /// The events handed to the caller, in the terms the server resumes from.
     handed: Cursor,
-    /// The id of an item.
-    id_of: fn(&T) -> Option<&[u8]>,
 }
 
 /// Where a stream is. Events are handed out straight from the session; only the rare slow
@@ -492,9 +517,7 @@ impl Stream for PassThroughStream {
 impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
     pub(crate) fn new(client: Client, opened: Opened) -> RunStream<S> {
         RunStream {
-            inner: Inner::new(client, opened, typed::<S>, |e| {
-                e.id.as_deref().map(str::as_bytes)
-            }),
+            inner: Inner::new(client, opened),
         }
     }
 }
@@ -502,7 +525,7 @@ impl<S: DeserializeOwned + Send + 'static> RunStream<S> {
 impl PassThroughStream {
     pub(crate) fn new(client: Client, opened: Opened) -> PassThroughStream {
         PassThroughStream {
-            inner: Inner::new(client, opened, as_sent, |e| e.id.bytes()),
+            inner: Inner::new(client, opened),
         }
     }
 }
@@ -521,7 +544,7 @@ impl<T> Inner<T> {
     }
 }
 
-impl<T: Send + 'static> Inner<T> {
+impl<T: Item> Inner<T> {
     fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
         loop {
             // Matched in place: the state moves only on the rare slow paths, not per event.
@@ -539,7 +562,7 @@ impl<T: Send + 'static> Inner<T> {
             if let Some(item) = session.next_item() {
                 match &item {
                     Ok(event) => {
-                        if let Some(id) = (self.id_of)(event) {
+                        if let Some(id) = event.event_id() {
                             self.handed.delivered(id);
                         }
                     }
@@ -790,8 +813,6 @@ struct Session<T> {
 /// borrow from.
 struct Flow<T> {
     op: &'static Operation,
-    /// What an event becomes.
-    deliver: Deliver<T>,
     pending: VecDeque<Result<T>>,
     endless: bool,
     /// The `end` event of a run stream was delivered.
@@ -812,12 +833,7 @@ struct Flow<T> {
 }
 
 impl<T> Inner<T> {
-    fn new(
-        client: Client,
-        opened: Opened,
-        deliver: Deliver<T>,
-        id_of: fn(&T) -> Option<&[u8]>,
-    ) -> Inner<T> {
+    fn new(client: Client, opened: Opened) -> Inner<T> {
         let info = Arc::new(Mutex::new(Info {
             run_id: opened.run_id,
             thread_id: opened.thread_id,
@@ -844,7 +860,6 @@ impl<T> Inner<T> {
             parser,
             flow: Flow {
                 op: opened.op,
-                deliver,
                 pending: VecDeque::new(),
                 endless: opened.endless,
                 ended: false,
@@ -866,12 +881,11 @@ impl<T> Inner<T> {
             state: State::Ready(Box::new(session)),
             info,
             handed: cursor,
-            id_of,
         }
     }
 }
 
-impl<T> Flow<T> {
+impl<T: Item> Flow<T> {
     /// An event arrived: skip what a resume replays that was already delivered, hold back
     /// what may be a repeated block, deliver the rest. Returns the next item to hand out
     /// (nothing else is pending then): on the hot path an item is handed out as it is made,
@@ -902,7 +916,7 @@ impl<T> Flow<T> {
         self.delivered += 1;
         self.attempts = 0;
         let id = (!event.id.is_empty()).then_some(event.id);
-        let delivery = (self.deliver)(self.op.id, event, id);
+        let delivery = T::make(self.op.id, event, id);
         // Only a `metadata` event names the run: the lock is not taken per event.
         if let Some(run_id) = delivery.run_id
             && let Ok(mut info) = self.info.lock()
@@ -915,7 +929,7 @@ impl<T> Flow<T> {
     }
 }
 
-impl<T> Session<T> {
+impl<T: Item> Session<T> {
     /// No more reading; what is pending is still delivered.
     fn finish(&mut self) {
         self.finished = true;

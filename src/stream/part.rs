@@ -497,6 +497,7 @@ impl Message {
 /// Declares the fields of a [`Message`] by their names in its JSON, once: [`Field`], the
 /// lookup of a key ([`Field::named`]), and the scan that recognises a name in the text itself
 /// ([`Field::at_start`], which the fast path uses to skip the search for the closing quote).
+/// They are declared in the order LangChain writes them ([`Field::following`]).
 macro_rules! message_fields {
     ($($name:literal => $field:ident,)*) => {
         /// A field of a [`Message`] that has its own member (any other key goes to `other`).
@@ -527,6 +528,22 @@ macro_rules! message_fields {
                     }
                 )*
                 None
+            }
+
+            /// Whether `text` starts with this field's name and closing quote; the name's
+            /// length if so. (One comparison with a constant, where `at_start` may make many.)
+            fn is_at_start(self, text: &[u8]) -> Option<usize> {
+                match self {
+                    $(Field::$field => text
+                        .starts_with(concat!($name, "\"").as_bytes())
+                        .then_some($name.len()),)*
+                }
+            }
+
+            /// The field declared after this one: the one LangChain writes next.
+            fn following(self) -> Option<Field> {
+                const ORDER: &[Field] = &[$(Field::$field,)*];
+                ORDER.get(self as usize + 1).copied()
             }
         }
     };

@@ -18,7 +18,11 @@ use super::{Field, FieldValues, Key, Message, read_field};
 /// Reads the message object at the start of `text` (after whitespace): the message, and the
 /// offset just past its closing brace.
 pub(super) fn read(text: &str) -> Option<(Box<Message>, usize)> {
-    let mut s = Scanner { text, pos: 0 };
+    let mut s = Scanner {
+        text,
+        pos: 0,
+        expected: Some(Field::Content),
+    };
     s.skip_whitespace();
     s.expect(b'{')?;
     let mut m = Message::unread();
@@ -51,6 +55,9 @@ const DEEPEST: usize = 127;
 struct Scanner<'a> {
     text: &'a str,
     pos: usize,
+    /// The field expected next: LangChain writes a message's fields in one order, so the one
+    /// after the last key read is tried first.
+    expected: Option<Field>,
 }
 
 impl<'a> Scanner<'a> {
@@ -74,11 +81,14 @@ impl<'a> Scanner<'a> {
     /// field it names, if any.
     fn key(&mut self) -> Option<(&'a str, Option<Field>)> {
         let start = self.pos + 1;
-        if self.byte()? == b'"'
-            && let Some((field, len)) = self.text.as_bytes().get(start..).and_then(Field::at_start)
-        {
-            self.pos = start + len + 1;
-            return Some((self.text.get(start..start + len)?, Some(field)));
+        if self.byte()? == b'"' {
+            let text = self.text.as_bytes().get(start..)?;
+            let expected = self.expected.and_then(|f| Some((f, f.is_at_start(text)?)));
+            if let Some((field, len)) = expected.or_else(|| Field::at_start(text)) {
+                self.expected = field.following();
+                self.pos = start + len + 1;
+                return Some((self.text.get(start..start + len)?, Some(field)));
+            }
         }
         let (text, end) = self.plain_string()?;
         self.pos = end;
@@ -140,6 +150,7 @@ impl<'a> Scanner<'a> {
         let mut after = Scanner {
             text: self.text,
             pos: self.pos + 1,
+            expected: None,
         };
         after.skip_whitespace();
         let empty = after.byte() == Some(close);
