@@ -428,7 +428,10 @@ pub(super) const PARTS: &[(&str, &str)] = &[
     ("sse", "langgraph_sdk::sse::Decoder::next_event"),
     ("typed", "langgraph_sdk::stream::part::decode"),
     // `as_sent`, inlined into the `Item` impl that calls it.
-    ("as_sent", "<langgraph_sdk::stream::SseEvent as langgraph_sdk::stream::Item>::make"),
+    (
+        "as_sent",
+        "<langgraph_sdk::stream::SseEvent as langgraph_sdk::stream::Item>::make",
+    ),
 ];
 
 /// The inclusive instructions of each of [`PARTS`] in a callgrind output file, from
