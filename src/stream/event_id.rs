@@ -25,7 +25,7 @@ pub(crate) enum EventId {
 
 impl EventId {
     /// An id the decoder made: UTF-8 bytes (see [`sse::Event::id`](crate::sse::Event::id)).
-    pub fn sent(id: &[u8]) -> EventId {
+    pub(crate) fn sent(id: &[u8]) -> EventId {
         match u8::try_from(id.len()) {
             Ok(len) if id.len() <= INLINE => {
                 let mut bytes = [0; INLINE];
@@ -37,7 +37,7 @@ impl EventId {
     }
 
     /// The id's bytes.
-    pub fn bytes(&self) -> Option<&[u8]> {
+    pub(crate) fn bytes(&self) -> Option<&[u8]> {
         match self {
             EventId::None => None,
             EventId::Inline(len, bytes) => Some(&bytes[..usize::from(*len)]),
@@ -46,7 +46,7 @@ impl EventId {
     }
 
     /// The id as text. (Inline bytes were UTF-8 when they were taken: the check cannot fail.)
-    pub fn text(&self) -> Option<&str> {
+    pub(crate) fn text(&self) -> Option<&str> {
         match self {
             EventId::Heap(id) => Some(id),
             _ => self.bytes().and_then(|id| std::str::from_utf8(id).ok()),
