@@ -171,6 +171,7 @@ pub mod assistants;
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
+mod byte_words;
 pub mod client;
 mod config;
 pub mod crons;

@@ -20,6 +20,8 @@ use std::{borrow::Cow, time::Duration};
 
 use bytes::Bytes;
 
+use crate::byte_words;
+
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The capacity of the buffers for events that span reads, kept between events; a larger
@@ -642,31 +644,21 @@ fn value_range(buf: &[u8], start: usize, colon: usize, end: usize) -> (usize, us
 }
 
 /// Where the line from `from` ends (its CR or LF), if it does. A short line (an event name,
-/// an id) is read eight bytes at a time, with no call: a call to search costs more than the
+/// an id) is read eight bytes at a time ([`byte_words`]): a call to search costs more than the
 /// whole of such a line. A longer one goes on with a search.
 fn short_line_end(buf: &[u8], from: usize) -> Option<usize> {
-    const WORDS: usize = 4;
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
-    /// The high bit of each zero byte of `x` (and perhaps of bytes above the lowest zero one,
-    /// which the lowest set bit is not affected by).
-    fn zeros(x: u64) -> u64 {
-        x.wrapping_sub(ONES) & !x & HIGH
-    }
-    let rest = buf.get(from..)?;
-    let mut read = 0;
-    for word in rest.chunks_exact(8).take(WORDS) {
-        let mut bytes = [0; 8];
-        bytes.copy_from_slice(word);
-        let word = u64::from_le_bytes(bytes);
-        let ends =
-            zeros(word ^ (ONES * u64::from(b'\n'))) | zeros(word ^ (ONES * u64::from(b'\r')));
+    const SHORT: usize = 32;
+    let mut at = from;
+    while at - from < SHORT
+        && let Some(x) = byte_words::word(buf, at)
+    {
+        let ends = byte_words::equal(x, b'\n') | byte_words::equal(x, b'\r');
         if ends != 0 {
-            return Some(from + read + ends.trailing_zeros() as usize / 8);
+            return Some(at + byte_words::first(ends));
         }
-        read += 8;
+        at += 8;
     }
-    memchr::memchr2(b'\r', b'\n', &rest[read..]).map(|n| from + read + n)
+    memchr::memchr2(b'\r', b'\n', buf.get(at..)?).map(|n| at + n)
 }
 
 /// Whether an `id` field's value sets the last event id (one with NUL is ignored).
@@ -895,24 +887,24 @@ mod tests {
     /// comment, `retry`, an id with NUL, a lone CR, a block without data.
     #[test]
     fn agrees_on_blocks_of_lines() {
-        const LINES: &[&[u8]] = &[
+        const EVENTS: &[&[u8]] = &[
             b"event: messages",
             b"event:values",
             b"event:",
-            b"data: [{\"a\": 1}, {}]",
-            b"data:x",
-            b"data:",
-            b"data",
+            // Past the eight-byte words the end of a short line is searched in.
+            b"event: updates|parent:0f3a1c2e-7b9d-4e21-9c55-d1a2b3c4e5f6",
+        ];
+        const DATA: &[&[u8]] = &[b"data: [{\"a\": 1}, {}]", b"data:x", b"data:", b"data"];
+        const IDS: &[&[u8]] = &[
             b"id: 1718000000000-0",
             b"id:7",
             b"id: a\0b",
             b"id",
-            b": keep-alive",
-            b"retry: 100",
-            b"other: field",
-            b"",
+            b"id: 1718000000000-0|0f3a1c2e-7b9d-4e21-9c55-d1a2b3c4e5f6",
         ];
+        const OTHERS: &[&[u8]] = &[b": keep-alive", b"retry: 100", b"other: field", b""];
         const ENDS: &[&[u8]] = &[b"\n", b"\r\n", b"\r\n", b"\n", b"\r"];
+        let any: Vec<&[u8]> = [EVENTS, DATA, IDS, OTHERS].concat();
         let mut next = numbers(0x9E37_79B9_7F4A_7C15u64);
         let mut blocks = 0;
         for _ in 0..5000 {
@@ -920,9 +912,11 @@ mod tests {
             for _ in 0..next(12) {
                 // Mostly the common shape, sometimes any lines.
                 let lines: Vec<&[u8]> = if next(3) > 0 {
-                    vec![LINES[next(3)], LINES[3 + next(3)], LINES[7 + next(3)]]
+                    let event = EVENTS[next(EVENTS.len())];
+                    let data = DATA[next(DATA.len())];
+                    vec![event, data, IDS[next(IDS.len())]]
                 } else {
-                    (0..next(5)).map(|_| LINES[next(LINES.len())]).collect()
+                    (0..next(5)).map(|_| any[next(any.len())]).collect()
                 };
                 let end = ENDS[next(ENDS.len())];
                 for line in lines {

@@ -310,8 +310,8 @@ pub(crate) struct Delivery<T> {
 }
 
 /// What a stream hands out, made from each event: typed parts ([`RunStream`]) or the event
-/// as sent ([`PassThroughStream`]). The rest of the machinery is the same for both. (A trait
-/// rather than function pointers: the making is inlined into the loop that reads.)
+/// as sent ([`PassThroughStream`]). The rest of the machinery is the same for both; the item
+/// type says how it is made and what its id is.
 pub(crate) trait Item: Sized + Send + 'static {
     /// What an event (with its id, if any) becomes.
     fn make(operation: &'static str, event: sse::Event<'_>, id: Option<&[u8]>) -> Delivery<Self>;

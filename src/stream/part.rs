@@ -497,7 +497,7 @@ impl Message {
 /// Declares the fields of a [`Message`] by their names in its JSON, once: [`Field`], the
 /// lookup of a key ([`Field::named`]), and the scan that recognises a name in the text itself
 /// ([`Field::at_start`], which the fast path uses to skip the search for the closing quote).
-/// They are declared in the order LangChain writes them ([`Field::following`]).
+/// They are declared in the order LangChain writes them, which `at_start` tries them in.
 macro_rules! message_fields {
     ($($name:literal => $field:ident,)*) => {
         /// A field of a [`Message`] that has its own member (any other key goes to `other`).
@@ -528,22 +528,6 @@ macro_rules! message_fields {
                     }
                 )*
                 None
-            }
-
-            /// Whether `text` starts with this field's name and closing quote; the name's
-            /// length if so. (One comparison with a constant, where `at_start` may make many.)
-            fn is_at_start(self, text: &[u8]) -> Option<usize> {
-                match self {
-                    $(Field::$field => text
-                        .starts_with(concat!($name, "\"").as_bytes())
-                        .then_some($name.len()),)*
-                }
-            }
-
-            /// The field declared after this one: the one LangChain writes next.
-            fn following(self) -> Option<Field> {
-                const ORDER: &[Field] = &[$(Field::$field,)*];
-                ORDER.get(self as usize + 1).copied()
             }
         }
     };
@@ -870,18 +854,21 @@ fn message_tuple(
     Ok((chunk, ChunkMetadata::unchecked(metadata, operation)))
 }
 
-/// `text` without the JSON whitespace it starts with (space, tab, LF, CR: what JSON allows
-/// between values; `str::trim_start` decodes each character to test it for Unicode's).
+/// Whether `b` is whitespace to JSON: space, tab, LF, CR, what it allows between values (not
+/// Unicode's, which `str::trim` tests for, decoding each character).
+fn json_whitespace(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// `text` without the JSON whitespace it starts with.
 fn json_trim_start(text: &str) -> &str {
-    let from = text
-        .bytes()
-        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-    &text[from.count()..]
+    let leading = text.bytes().take_while(|&b| json_whitespace(b));
+    &text[leading.count()..]
 }
 
 /// `text` without the JSON whitespace it ends with.
 fn json_trim_end(text: &str) -> &str {
-    let trailing = (text.bytes().rev()).take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    let trailing = text.bytes().rev().take_while(|&b| json_whitespace(b));
     &text[..text.len() - trailing.count()]
 }
 

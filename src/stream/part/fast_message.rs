@@ -13,16 +13,14 @@ use std::borrow::Cow;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
-use super::{Field, FieldValues, Key, Message, read_field};
+use crate::byte_words;
+
+use super::{Field, FieldValues, Key, Message, json_whitespace, read_field};
 
 /// Reads the message object at the start of `text` (after whitespace): the message, and the
 /// offset just past its closing brace.
 pub(super) fn read(text: &str) -> Option<(Box<Message>, usize)> {
-    let mut s = Scanner {
-        text,
-        pos: 0,
-        expected: Some(Field::Content),
-    };
+    let mut s = Scanner { text, pos: 0 };
     s.skip_whitespace();
     s.expect(b'{')?;
     let mut m = Message::unread();
@@ -55,9 +53,6 @@ const DEEPEST: usize = 127;
 struct Scanner<'a> {
     text: &'a str,
     pos: usize,
-    /// The field expected next: LangChain writes a message's fields in one order, so the one
-    /// after the last key read is tried first.
-    expected: Option<Field>,
 }
 
 impl<'a> Scanner<'a> {
@@ -72,7 +67,7 @@ impl<'a> Scanner<'a> {
 
     /// JSON's whitespace only (not Unicode's).
     fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.byte() {
+        while self.byte().is_some_and(json_whitespace) {
             self.pos += 1;
         }
     }
@@ -81,14 +76,11 @@ impl<'a> Scanner<'a> {
     /// field it names, if any.
     fn key(&mut self) -> Option<(&'a str, Option<Field>)> {
         let start = self.pos + 1;
-        if self.byte()? == b'"' {
-            let text = self.text.as_bytes().get(start..)?;
-            let expected = self.expected.and_then(|f| Some((f, f.is_at_start(text)?)));
-            if let Some((field, len)) = expected.or_else(|| Field::at_start(text)) {
-                self.expected = field.following();
-                self.pos = start + len + 1;
-                return Some((self.text.get(start..start + len)?, Some(field)));
-            }
+        if self.byte()? == b'"'
+            && let Some((field, len)) = self.text.as_bytes().get(start..).and_then(Field::at_start)
+        {
+            self.pos = start + len + 1;
+            return Some((self.text.get(start..start + len)?, Some(field)));
         }
         let (text, end) = self.plain_string()?;
         self.pos = end;
@@ -150,7 +142,6 @@ impl<'a> Scanner<'a> {
         let mut after = Scanner {
             text: self.text,
             pos: self.pos + 1,
-            expected: None,
         };
         after.skip_whitespace();
         let empty = after.byte() == Some(close);
@@ -179,26 +170,14 @@ impl<'a> Scanner<'a> {
 /// Where a string's plain text ends, from `at` on: the offset of the first quote, backslash or
 /// control character.
 ///
-/// Eight bytes at a time: the strings of a chunk are short (keys, ids, a token), too short for
-/// `memchr`'s set-up to pay, and it would leave the check for control characters to a loop of
-/// its own. Each test flags a byte's high bit; flags may be wrong only above a right one, so
-/// the lowest flag is the first match.
+/// Eight bytes at a time ([`byte_words`]): the strings of a chunk are short, and `memchr`
+/// would leave the check for control characters to a loop of its own.
 fn special(bytes: &[u8], mut at: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x;
-    while let Some(eight) = bytes
-        .get(at..at + 8)
-        .and_then(|b| <[u8; 8]>::try_from(b).ok())
-    {
-        let x = u64::from_le_bytes(eight);
-        let below_space = x.wrapping_sub(ONES * 0x20) & !x;
-        let found = (zero(x ^ (ONES * u64::from(b'"')))
-            | zero(x ^ (ONES * u64::from(b'\\')))
-            | below_space)
-            & HIGH;
+    while let Some(x) = byte_words::word(bytes, at) {
+        let found =
+            byte_words::equal(x, b'"') | byte_words::equal(x, b'\\') | byte_words::below(x, 0x20);
         if found != 0 {
-            return Some(at + (found.trailing_zeros() / 8) as usize);
+            return Some(at + byte_words::first(found));
         }
         at += 8;
     }
